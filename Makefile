@@ -1,0 +1,81 @@
+# Changing Lives: `make run` for the quick start, `make test` for the whole suite.
+# Every step a fresh machine needs is here; nothing relies on what was installed by hand.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+# pyenv reads .python-version (3.13); elsewhere the newest python3.1x on the PATH is used.
+PYTHON ?= $(shell for p in python3.13 python3.12 python3; do command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
+
+# The quick start: SQLite under var/, tasks in-process, development defaults.
+RUN_ENV := DEBUG=true CELERY_TASK_ALWAYS_EAGER=true
+# The suite: PostgreSQL and Redis (changing_lives/test_settings.py holds the defaults).
+TEST_ENV := DJANGO_SETTINGS_MODULE=changing_lives.test_settings
+
+.PHONY: help run test lint format migrations-check frontend services venv clean
+
+help:
+	@echo "make run    start the product on http://127.0.0.1:8000 with demo data (SQLite)"
+	@echo "make test   lint, type-check and run the whole suite on PostgreSQL and Redis"
+	@echo "make lint   ruff, mypy, migrations check and the compose file"
+	@echo "make format ruff's formatter and import sorter"
+
+$(VENV)/bin/activate:
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "Python 3.12 or newer is needed (3.13 is pinned in .python-version)."; \
+	  echo "Install it (e.g. 'pyenv install 3.13') and run make again."; exit 1; fi
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Runtime packages only for `make run`; the test tools on top for `make test`.
+$(VENV)/.installed-run: pyproject.toml | $(VENV)/bin/activate
+	$(PY) -m pip install --quiet .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed-run
+	$(PY) -m pip install --quiet ".[dev]"
+	@touch $@
+
+venv: $(VENV)/.installed-dev
+
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed to fetch GOV.UK Frontend (apt-get install -y npm)."; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+
+changing_lives/static/govuk/govuk-frontend.min.css: node_modules/.package-lock.json changing_lives/devtools/build_frontend.py
+	$(PY) changing_lives/devtools/build_frontend.py
+
+frontend: $(VENV)/.installed-run changing_lives/static/govuk/govuk-frontend.min.css
+
+run: $(VENV)/.installed-run frontend
+	@mkdir -p var
+	$(RUN_ENV) $(PY) manage.py migrate --no-input -v 0
+	$(RUN_ENV) $(PY) manage.py seed_demo
+	@echo "Serving on http://127.0.0.1:8000 (Ctrl+C stops it)"
+	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+services: $(VENV)/.installed-run
+	$(PY) changing_lives/devtools/ensure_services.py
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(TEST_ENV) $(VENV)/bin/mypy .
+	@if command -v docker-compose >/dev/null 2>&1; then \
+	  SECRET_KEY=compose-check POSTGRES_PASSWORD=compose-check docker-compose -f docker-compose.yml config -q && echo "docker-compose.yml is valid"; \
+	else echo "docker-compose not installed: compose file not validated"; fi
+
+migrations-check: $(VENV)/.installed-dev services
+	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+format: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+test: venv frontend services lint migrations-check
+	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) node_modules changing_lives/static/govuk var staticfiles

@@ -1,0 +1,46 @@
+"""What each user is offered: the service navigation and each role's list of work.
+
+One list, filtered by permission, feeds both the header navigation and the home page, so a
+page a role cannot use is never offered to it. Features add their entry here.
+"""
+
+from dataclasses import dataclass
+
+from changing_lives.accounts.models import User
+from changing_lives.accounts.roles import ROLE_PERMISSIONS, Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    # Who is offered it: the permission needed, or None for every signed-in user.
+    permission: str | None
+    description: str = ""
+
+
+NAVIGATION: tuple[NavItem, ...] = (
+    NavItem("Home", "pages:home", None),
+    NavItem(
+        "Audit trail",
+        "audit:list",
+        "audit.view_audit_trail",
+        "See who signed in, viewed or changed what, and when, in your local authority.",
+    ),
+    NavItem(
+        "Settings",
+        "authorities:settings",
+        "authorities.change_own_authority",
+        "Keep your local authority's privacy notice up to date.",
+    ),
+)
+
+
+def navigation_for(user: User) -> list[NavItem]:
+    return [item for item in NAVIGATION if item.permission is None or user.has_perm(item.permission)]
+
+
+def work_for_role(role: Role) -> list[NavItem]:
+    """The pages a role's home section lists: those its permissions open."""
+    granted = ROLE_PERMISSIONS[role]
+    return [item for item in NAVIGATION if item.permission in granted]

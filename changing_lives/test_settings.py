@@ -1,0 +1,25 @@
+"""The test suite's small override of settings.py: real PostgreSQL and Redis, fast hashing.
+
+Environment variables still win, so CI or a developer can point the suite elsewhere.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-suite-only-secret-key")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/changing_lives")
+# A Redis database of its own, so a test worker never takes a development task.
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+
+from changing_lives.settings import *  # noqa: E402,F403
+
+# Hashing cost is not under test; the real hashers are (tests/accounts).
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303
+
+# No collectstatic in tests: serve static files by name.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Serve static files from the app folders, as in development (no collectstatic step).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

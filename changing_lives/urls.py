@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+from changing_lives.health import healthz
+
+urlpatterns = [
+    path("", include("changing_lives.pages.urls")),
+    path("account/", include("changing_lives.accounts.urls")),
+    path("audit/", include("changing_lives.audit.urls")),
+    path("authority/", include("changing_lives.authorities.urls")),
+    path("healthz", healthz, name="healthz"),
+]

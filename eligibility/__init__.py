@@ -1,0 +1,1 @@
+"""Criteria frameworks, assessments, eligibility decisions and the intervention's status."""

@@ -1,0 +1,1 @@
+"""Families and their members (individuals), with their identifiers and history."""

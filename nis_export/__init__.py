@@ -1,0 +1,1 @@
+"""The National Impact Study submission to ONS: built, checked, encrypted and audited."""

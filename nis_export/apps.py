@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class NisExportConfig(AppConfig):
+    name = "nis_export"

@@ -1,0 +1,1 @@
+"""Family Progress Data: six-monthly periods, measures and each family's return."""
