@@ -20,7 +20,7 @@ DEBUG = env.bool("DEBUG", default=False)
 
 
 def _required_outside_development(name: str, development_default: str) -> str:
-    value = env.str(name, default="")
+    value = env.str(name, default="").strip()
     if value:
         return value
     if DEBUG:

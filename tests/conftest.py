@@ -13,18 +13,22 @@ pytest_plugins = ["tests.worker"]
 
 @pytest.fixture
 def authority(db: None) -> LocalAuthority:
-    return LocalAuthorityFactory(name="Home Council", gss_code="E06000023", dfe_number="801")
+    return LocalAuthorityFactory.create(name="Home Council", gss_code="E06000023", dfe_number="801")
 
 
 @pytest.fixture
 def other_authority(db: None) -> LocalAuthority:
-    return LocalAuthorityFactory(name="Other Council", gss_code="E09000033", dfe_number="213")
+    return LocalAuthorityFactory.create(
+        name="Other Council", gss_code="E09000033", dfe_number="213"
+    )
 
 
 @pytest.fixture
 def make_user(authority: LocalAuthority) -> Callable[..., User]:
     def make(*roles: Role, local_authority: LocalAuthority | None = None, **fields: object) -> User:
-        return UserFactory(roles=list(roles), local_authority=local_authority or authority, **fields)
+        return UserFactory.create(
+            roles=list(roles), local_authority=local_authority or authority, **fields
+        )
 
     return make
 

@@ -13,7 +13,7 @@ from changing_lives.authorities.notice import DEFAULT_TEXT
 PASSWORD = "correct-horse-battery-staple"
 
 
-class LocalAuthorityFactory(factory.django.DjangoModelFactory):
+class LocalAuthorityFactory(factory.django.DjangoModelFactory[LocalAuthority]):
     class Meta:
         model = LocalAuthority
         django_get_or_create = ("gss_code",)
@@ -24,7 +24,7 @@ class LocalAuthorityFactory(factory.django.DjangoModelFactory):
     privacy_notice = DEFAULT_TEXT
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -37,6 +37,6 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password(PASSWORD)
 
     @factory.post_generation
-    def roles(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+    def roles(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create and extracted:
-            self.groups.set(Group.objects.filter(name__in=[Role(role).value for role in extracted]))
+            obj.groups.set(Group.objects.filter(name__in=[Role(role).value for role in extracted]))

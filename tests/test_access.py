@@ -14,15 +14,23 @@ ALL_URLS = list(walk())
 
 def test_the_walk_finds_every_page_of_the_foundation() -> None:
     names = {url.name for url in ALL_URLS}
-    assert {"pages:home", "audit:list", "authorities:settings", "accounts:login", "healthz"} <= names
+    assert {
+        "pages:home",
+        "audit:list",
+        "authorities:settings",
+        "accounts:login",
+        "healthz",
+    } <= names
 
 
 def test_every_public_name_exists() -> None:
-    assert PUBLIC_URL_NAMES <= {url.name for url in ALL_URLS}
+    assert {url.name for url in ALL_URLS} >= PUBLIC_URL_NAMES
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", [u for u in ALL_URLS if u.name not in PUBLIC_URL_NAMES], ids=lambda u: u.name)
+@pytest.mark.parametrize(
+    "url", [u for u in ALL_URLS if u.name not in PUBLIC_URL_NAMES], ids=lambda u: u.name
+)
 def test_anonymous_user_is_sent_to_sign_in_from_every_non_public_url(url, client: Client) -> None:
     for method in (client.get, client.post):
         response = method(url.path)
@@ -79,7 +87,9 @@ def test_admin_navigation_offers_the_audit_trail_and_settings(client_as) -> None
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", [Role.CASEWORKER, Role.TEAM_MANAGER, Role.DATA_OFFICER])
-def test_other_roles_are_not_offered_admin_pages_and_are_refused_them(role: Role, client_as) -> None:
+def test_other_roles_are_not_offered_admin_pages_and_are_refused_them(
+    role: Role, client_as
+) -> None:
     client = client_as(role)
     html = client.get(reverse("pages:home")).content.decode()
     assert f'href="{reverse("audit:list")}"' not in html

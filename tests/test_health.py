@@ -25,8 +25,8 @@ def broker_at(monkeypatch):
     """
 
     def forget_pools() -> None:
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
+        celery_app._pool = None  # type: ignore[attr-defined]
+        celery_app.amqp._producer_pool = None  # type: ignore[attr-defined]
 
     def point(url: str) -> None:
         monkeypatch.setattr(celery_app.conf, "broker_url", url)

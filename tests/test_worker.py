@@ -14,10 +14,18 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 def test_worker_runs_a_scheduled_task_and_its_effect_is_seen(celery_worker: str) -> None:
     stale = AccessAttempt.objects.create(
-        username="someone", ip_address="10.0.0.1", user_agent="", get_data="", post_data="",
-        http_accept="", path_info="/", failures_since_start=1,
+        username="someone",
+        ip_address="10.0.0.1",
+        user_agent="",
+        get_data="",
+        post_data="",
+        http_accept="",
+        path_info="/",
+        failures_since_start=1,
     )
-    AccessAttempt.objects.filter(pk=stale.pk).update(attempt_time=timezone.now() - timedelta(days=1))
+    AccessAttempt.objects.filter(pk=stale.pk).update(
+        attempt_time=timezone.now() - timedelta(days=1)
+    )
     result = login_attempts_expire.delay()
     assert result.get(timeout=30) == 1
     assert not AccessAttempt.objects.exists()

@@ -10,7 +10,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver
-from django.urls.converters import IntConverter, PathConverter, SlugConverter, StringConverter, UUIDConverter
+from django.urls.converters import (
+    IntConverter,
+    PathConverter,
+    SlugConverter,
+    StringConverter,
+    UUIDConverter,
+)
 
 EXAMPLE_VALUES: dict[type, str] = {
     UUIDConverter: str(uuid.UUID(int=1)),
@@ -45,7 +51,9 @@ class WalkedUrl:
     takes_arguments: bool
 
 
-def walk(resolver: URLResolver | None = None, prefix: str = "", namespace: str = "") -> Iterator[WalkedUrl]:
+def walk(
+    resolver: URLResolver | None = None, prefix: str = "", namespace: str = ""
+) -> Iterator[WalkedUrl]:
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):

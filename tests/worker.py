@@ -30,9 +30,7 @@ def _database_url() -> str:
 
 
 @pytest.fixture(scope="session")
-def celery_worker(
-    django_db_setup: None, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
+def celery_worker(django_db_setup: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Start `celery worker` as a subprocess; yield its node name once it answers a ping."""
     node = f"test-{uuid.uuid4().hex[:8]}@localhost"
     log_path = tmp_path_factory.mktemp("celery") / "worker.log"
@@ -45,9 +43,18 @@ def celery_worker(
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [
-                sys.executable, "-m", "celery", "-A", "changing_lives", "worker",
-                "--pool=solo", "--loglevel=INFO", "-n", node,
-                "--without-gossip", "--without-mingle",
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "changing_lives",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "-n",
+                node,
+                "--without-gossip",
+                "--without-mingle",
             ],
             cwd=ROOT,
             env=env,

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib.auth import forms as auth_forms
 
 from changing_lives.pages.forms import GovukFormMixin
@@ -10,7 +12,7 @@ class SignInForm(GovukFormMixin, auth_forms.AuthenticationForm):
         "inactive": "This account is not active. Ask your local authority's admin.",
     }
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
@@ -24,7 +26,7 @@ class PasswordChangeForm(GovukFormMixin, auth_forms.PasswordChangeForm):
 class PasswordResetForm(GovukFormMixin, auth_forms.PasswordResetForm):
     submit_label = "Send reset link"
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].error_messages["required"] = "Enter your email address"
         self.fields["email"].error_messages["invalid"] = (
@@ -34,4 +36,3 @@ class PasswordResetForm(GovukFormMixin, auth_forms.PasswordResetForm):
 
 class SetPasswordForm(GovukFormMixin, auth_forms.SetPasswordForm):
     submit_label = "Set password"
-

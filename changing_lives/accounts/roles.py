@@ -51,7 +51,7 @@ def roles_sync(apps: Apps = global_apps) -> None:
         # create_permissions skips an app whose models_module is unset, as every historical
         # app config's is; set it for the call and put it back.
         models_module = getattr(app_config, "models_module", None)
-        app_config.models_module = models_module or True
+        app_config.models_module = models_module or True  # type: ignore[assignment]
         try:
             create_permissions(app_config, apps=apps, verbosity=0)
         finally:

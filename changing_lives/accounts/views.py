@@ -30,7 +30,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     @transaction.atomic
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        audit_record(action=AuditAction.PASSWORD_CHANGED, actor=self.request.user, request=self.request)
+        audit_record(
+            action=AuditAction.PASSWORD_CHANGED, actor=self.request.user, request=self.request
+        )
         return response
 
 

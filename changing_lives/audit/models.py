@@ -21,7 +21,7 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs: Any) -> int:
         raise TypeError("The audit trail is append-only")
 
-    def delete(self) -> tuple[int, dict[str, int]]:  # type: ignore[override]
+    def delete(self) -> tuple[int, dict[str, int]]:
         raise TypeError("The audit trail is append-only")
 
 
@@ -51,6 +51,9 @@ class AuditEvent(models.Model):
         permissions = [("view_audit_trail", "Can see their local authority's audit trail")]
         indexes = [models.Index(fields=["local_authority", "-occurred_at"])]
 
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_type} {self.object_id}".strip()
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise TypeError("The audit trail is append-only")
@@ -58,6 +61,3 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise TypeError("The audit trail is append-only")
-
-    def __str__(self) -> str:
-        return f"{self.action} {self.object_type} {self.object_id}".strip()

@@ -22,4 +22,6 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, "Privacy notice saved")
         return redirect("authorities:settings")
-    return render(request, "authorities/settings.html", {"form": form, "local_authority": authority})
+    return render(
+        request, "authorities/settings.html", {"form": form, "local_authority": authority}
+    )

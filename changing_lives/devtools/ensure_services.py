@@ -132,8 +132,8 @@ def main() -> int:
         try:
             ensure()
             print(f"{name}: ready", flush=True)
-        except (Missing, subprocess.CalledProcessError) as problem:
-            problems.append(f"{name}: {problem}")
+        except (Missing, subprocess.CalledProcessError) as error:
+            problems.append(f"{name}: {error}")
     if problems:
         print("The test suite needs these, and they are missing:", file=sys.stderr)
         for problem in problems:

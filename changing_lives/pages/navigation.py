@@ -37,7 +37,9 @@ NAVIGATION: tuple[NavItem, ...] = (
 
 
 def navigation_for(user: User) -> list[NavItem]:
-    return [item for item in NAVIGATION if item.permission is None or user.has_perm(item.permission)]
+    return [
+        item for item in NAVIGATION if item.permission is None or user.has_perm(item.permission)
+    ]
 
 
 def work_for_role(role: Role) -> list[NavItem]:

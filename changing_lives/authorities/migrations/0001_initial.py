@@ -5,28 +5,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='LocalAuthority',
+            name="LocalAuthority",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('gss_code', models.CharField(max_length=9, unique=True, validators=[django.core.validators.RegexValidator(code='gss_code_format', message='Enter an ONS GSS code of an upper-tier authority: E06, E08, E09 or E10 followed by 6 digits, like E09000033', regex='^E(06|08|09|10)\\d{6}$')], verbose_name='ONS GSS code')),
-                ('dfe_number', models.CharField(max_length=3, unique=True, validators=[django.core.validators.RegexValidator(code='dfe_number_format', message='Enter the DfE local authority number as 3 digits, like 213', regex='^\\d{3}$')], verbose_name='DfE LA number')),
-                ('privacy_notice', models.TextField(blank=True)),
-                ('privacy_notice_updated_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True)),
+                (
+                    "gss_code",
+                    models.CharField(
+                        max_length=9,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                code="gss_code_format",
+                                message="Enter an ONS GSS code of an upper-tier authority: E06, E08, E09 or E10 followed by 6 digits, like E09000033",
+                                regex="^E(06|08|09|10)\\d{6}$",
+                            )
+                        ],
+                        verbose_name="ONS GSS code",
+                    ),
+                ),
+                (
+                    "dfe_number",
+                    models.CharField(
+                        max_length=3,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                code="dfe_number_format",
+                                message="Enter the DfE local authority number as 3 digits, like 213",
+                                regex="^\\d{3}$",
+                            )
+                        ],
+                        verbose_name="DfE LA number",
+                    ),
+                ),
+                ("privacy_notice", models.TextField(blank=True)),
+                ("privacy_notice_updated_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'verbose_name_plural': 'local authorities',
-                'ordering': ['name'],
-                'permissions': [('change_own_authority', "Can change their local authority's settings")],
-                'default_permissions': (),
+                "verbose_name_plural": "local authorities",
+                "ordering": ["name"],
+                "permissions": [
+                    ("change_own_authority", "Can change their local authority's settings")
+                ],
+                "default_permissions": (),
             },
         ),
     ]

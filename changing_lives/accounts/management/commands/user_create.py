@@ -53,4 +53,3 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError("; ".join(validation_messages(error))) from error
         self.stdout.write(f"Created user {user.username} ({user.public_id}) of {authority.name}")
-

@@ -1,0 +1,149 @@
+"""The quick start never rots: on SQLite, migrate, seed_demo (twice), serve, and every demo
+user signs in and opens every page the URLconf has without arguments.
+
+This runs the same commands `make run` runs, in subprocesses, against a throwaway SQLite
+file; the rest of the suite runs on PostgreSQL.
+"""
+
+import http.cookiejar
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from changing_lives.demo.users import DEMO_PASSWORD, DEMO_USERS
+from tests.urlwalk import walk
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def quick_start(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("quick-start")
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"SECRET_KEY", "DATABASE_URL", "REDIS_URL"}
+    }
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "changing_lives.settings",
+        "DEBUG": "true",
+        "CELERY_TASK_ALWAYS_EAGER": "true",
+        "DATABASE_URL": f"sqlite:///{folder / 'quick-start.sqlite3'}",
+        "MEDIA_ROOT": str(folder / "media"),
+    }
+
+    def manage(*args: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result.stdout
+
+    manage("migrate", "--no-input")
+    first = manage("seed_demo")
+    assert manage("seed_demo") == first  # idempotent: the same data, the same words
+    for demo in DEMO_USERS:
+        assert demo.username in first
+    assert DEMO_PASSWORD in first
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    log = (folder / "server.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=2)
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError((folder / "server.log").read_text()) from None
+                time.sleep(0.3)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        log.close()
+
+
+class Browser:
+    """Just enough of a browser: cookies, CSRF tokens, no redirects followed silently."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
+
+    def get(self, path: str) -> tuple[int, str]:
+        try:
+            with self.opener.open(self.base + path, timeout=10) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    def post_form(self, path: str, fields: dict[str, str]) -> tuple[int, str]:
+        _, html = self.get(path)
+        match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+        assert match, f"no CSRF token on {path}"
+        token = match.group(1)
+        data = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": token}).encode()
+        request = urllib.request.Request(
+            self.base + path, data=data, headers={"Referer": self.base + path}
+        )
+        try:
+            with self.opener.open(request, timeout=10) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+
+def test_health_page_answers_on_the_quick_start(quick_start: str) -> None:
+    status, body = Browser(quick_start).get("/healthz")
+    assert status == 200
+    assert '"status": "ok"' in body
+
+
+@pytest.mark.parametrize("demo", DEMO_USERS, ids=lambda demo: demo.username)
+def test_each_demo_user_signs_in_and_every_page_renders(quick_start: str, demo) -> None:
+    browser = Browser(quick_start)
+    status, html = browser.post_form(
+        "/account/sign-in/", {"username": demo.username, "password": DEMO_PASSWORD}
+    )
+    assert status == 200
+    assert "<title>Your work - Changing Lives</title>" in html
+    assert f'id="role-{demo.role.value}"' in html
+
+    offered = set(re.findall(r'class="govuk-service-navigation__link" href="([^"]+)"', html))
+    for url in walk():
+        if url.takes_arguments or url.name == "accounts:logout":
+            continue
+        status, page = browser.get(url.path)
+        assert status in {200, 403}, f"{url.name} answered {status}"
+        assert "Traceback" not in page
+        if url.path in offered:
+            assert status == 200, f"{url.name} is offered to {demo.username} but answered {status}"
