@@ -29,37 +29,23 @@ def test_authority_create_validates_and_creates() -> None:
         run("authority_create", "--name", "Kent", "--gss", "E07000001", "--dfe", "886")
 
 
+def user_create(gss_code: str, *roles: str) -> str:
+    role_args = [arg for role in roles for arg in ("--role", role)]
+    return run(
+        "user_create", "--la", gss_code, "--username", "jo", "--email", "jo@example.gov.uk",
+        *role_args,
+    )  # fmt: skip
+
+
 def test_user_create_reads_the_password_from_the_environment_and_checks_it(
     authority, monkeypatch
 ) -> None:
     monkeypatch.setenv("CHANGING_LIVES_NEW_PASSWORD", "short")
     with pytest.raises(CommandError, match="password: This password is too short"):
-        run(
-            "user_create",
-            "--la",
-            authority.gss_code,
-            "--username",
-            "jo",
-            "--email",
-            "jo@example.gov.uk",
-            "--role",
-            "caseworker",
-        )
+        user_create(authority.gss_code, "caseworker")
     assert not User.objects.exists()
     monkeypatch.setenv("CHANGING_LIVES_NEW_PASSWORD", "a-long-and-unusual-passphrase")
-    run(
-        "user_create",
-        "--la",
-        authority.gss_code,
-        "--username",
-        "jo",
-        "--email",
-        "jo@example.gov.uk",
-        "--role",
-        "caseworker",
-        "--role",
-        "data_officer",
-    )
+    user_create(authority.gss_code, "caseworker", "data_officer")
     user = User.objects.get(username="jo")
     assert user.roles == [Role.CASEWORKER, Role.DATA_OFFICER]
     assert user.local_authority == authority
@@ -67,17 +53,7 @@ def test_user_create_reads_the_password_from_the_environment_and_checks_it(
 
 def test_user_create_names_an_unknown_authority(authority) -> None:
     with pytest.raises(CommandError, match="No local authority has GSS code E09000001"):
-        run(
-            "user_create",
-            "--la",
-            "E09000001",
-            "--username",
-            "jo",
-            "--email",
-            "j@x.uk",
-            "--role",
-            "admin",
-        )
+        user_create("E09000001", "admin")
 
 
 def test_each_role_holds_exactly_the_permissions_in_the_code() -> None:
