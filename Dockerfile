@@ -20,7 +20,7 @@ COPY . .
 COPY --from=frontend /build/node_modules ./node_modules
 # Settings refuse to load without a secret and a database; these exist only for the build.
 RUN python changing_lives/devtools/build_frontend.py \
-    && SECRET_KEY=image-build-only DATABASE_URL=sqlite:////tmp/build.sqlite3 \
+    && SECRET_KEY=image-build-only REFERENCE_HMAC_KEY=image-build-only DATABASE_URL=sqlite:////tmp/build.sqlite3 \
        python manage.py collectstatic --no-input \
     && rm -rf node_modules /tmp/build.sqlite3
 

@@ -64,7 +64,7 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format --check .
 	$(TEST_ENV) $(VENV)/bin/mypy .
 	@if command -v docker-compose >/dev/null 2>&1; then \
-	  SECRET_KEY=compose-check POSTGRES_PASSWORD=compose-check docker-compose -f docker-compose.yml config -q && echo "docker-compose.yml is valid"; \
+	  SECRET_KEY=compose-check REFERENCE_HMAC_KEY=compose-check POSTGRES_PASSWORD=compose-check docker-compose -f docker-compose.yml config -q && echo "docker-compose.yml is valid"; \
 	else echo "docker-compose not installed: compose file not validated"; fi
 
 migrations-check: $(VENV)/.installed-dev services

@@ -35,6 +35,12 @@ SECRET_KEY = _required_outside_development(
     "SECRET_KEY", "development-only-key-never-used-outside-make-run"
 )
 
+# Keys the HMAC digests of LA family and individual IDs that are kept after the record has
+# gone (retired references, purge certificates): stable for the life of the deployment.
+REFERENCE_HMAC_KEY = _required_outside_development(
+    "REFERENCE_HMAC_KEY", "development-only-reference-key"
+)
+
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
 )

@@ -6,6 +6,7 @@ Environment variables still win, so CI or a developer can point the suite elsewh
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-suite-only-secret-key")
+os.environ.setdefault("REFERENCE_HMAC_KEY", "test-suite-only-reference-key")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/changing_lives")
 # A Redis database of its own, so a test worker never takes a development task.
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -23,3 +24,12 @@ STORAGES = {
 # Serve static files from the app folders, as in development (no collectstatic step).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# A second, in-memory SQLite database, so that tests can show the portable fallbacks give
+# the same results as PostgreSQL (tests/families/test_search.py). Only tests that ask for it
+# by alias ever touch it.
+DATABASES["sqlite"] = {  # noqa: F405
+    "ENGINE": "django.db.backends.sqlite3",
+    "NAME": ":memory:",
+    "TEST": {"NAME": ":memory:"},
+}

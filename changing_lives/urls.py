@@ -7,5 +7,6 @@ urlpatterns = [
     path("account/", include("changing_lives.accounts.urls")),
     path("audit/", include("changing_lives.audit.urls")),
     path("authority/", include("changing_lives.authorities.urls")),
+    path("families/", include("families.urls")),
     path("healthz", healthz, name="healthz"),
 ]

@@ -1,3 +1,4 @@
+import datetime
 from collections.abc import Callable
 
 import pytest
@@ -6,7 +7,8 @@ from django.test import Client
 from changing_lives.accounts.models import User
 from changing_lives.accounts.roles import Role
 from changing_lives.authorities.models import LocalAuthority
-from tests.factories import LocalAuthorityFactory, UserFactory
+from families.models import Family, Gender, Relationship
+from tests.factories import FamilyFactory, IndividualFactory, LocalAuthorityFactory, UserFactory
 
 pytest_plugins = ["tests.worker"]
 
@@ -43,3 +45,19 @@ def client_as(make_user: Callable[..., User]) -> Callable[..., Client]:
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def family(authority: LocalAuthority) -> Family:
+    """A family of the home authority with two members, a mother and her son."""
+    family = FamilyFactory.create(local_authority=authority, la_family_id="F100001")
+    IndividualFactory.create(
+        family=family, la_individual_id="I100001", forename="Sarah", surname="Okafor",
+        nino="AB123456C", nhs_number="9434765919",
+    )  # fmt: skip
+    IndividualFactory.create(
+        family=family, la_individual_id="I100002", forename="Tunde", surname="Okafor",
+        date_of_birth=datetime.date(2014, 2, 3), gender=Gender.MALE,
+        relationship=Relationship.CHILD, upn="H801200001001",
+    )  # fmt: skip
+    return family

@@ -1,5 +1,6 @@
 """Deterministic factories: sequences and fixed defaults, so a failing test fails the same way."""
 
+import datetime
 from typing import Any
 
 import factory
@@ -9,6 +10,7 @@ from changing_lives.accounts.models import User
 from changing_lives.accounts.roles import Role
 from changing_lives.authorities.models import LocalAuthority
 from changing_lives.authorities.notice import DEFAULT_TEXT
+from families.models import Family, Gender, Individual, Relationship
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -40,3 +42,29 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     def roles(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create and extracted:
             obj.groups.set(Group.objects.filter(name__in=[Role(role).value for role in extracted]))
+
+
+class FamilyFactory(factory.django.DjangoModelFactory[Family]):
+    class Meta:
+        model = Family
+
+    local_authority = factory.SubFactory(LocalAuthorityFactory)
+    la_family_id = factory.Sequence(lambda n: f"F{n:06d}")
+    referred_on = datetime.date(2024, 4, 1)
+    address_line_1 = factory.Sequence(lambda n: f"{n} Test Street")
+    town = "Bristol"
+    postcode = "BS1 4DJ"
+
+
+class IndividualFactory(factory.django.DjangoModelFactory[Individual]):
+    class Meta:
+        model = Individual
+
+    family = factory.SubFactory(FamilyFactory)
+    local_authority = factory.SelfAttribute("family.local_authority")
+    la_individual_id = factory.Sequence(lambda n: f"I{n:06d}")
+    forename = factory.Sequence(lambda n: f"Alex{chr(65 + n % 26)}")
+    surname = "Testperson"
+    date_of_birth = datetime.date(1985, 6, 15)
+    gender = Gender.FEMALE
+    relationship = Relationship.MAIN_CARER

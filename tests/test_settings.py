@@ -21,7 +21,15 @@ def load_settings(**environment: str) -> subprocess.CompletedProcess[str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "DATABASE_URL", "DEBUG", "ALLOWED_HOSTS", "EMAIL_URL"}
+        if key
+        not in {
+            "SECRET_KEY",
+            "REFERENCE_HMAC_KEY",
+            "DATABASE_URL",
+            "DEBUG",
+            "ALLOWED_HOSTS",
+            "EMAIL_URL",
+        }
     }
     env |= {"DJANGO_SETTINGS_MODULE": "changing_lives.settings", **environment}
     return subprocess.run(
@@ -40,8 +48,14 @@ def test_missing_secret_key_outside_development_is_an_error() -> None:
     assert "SECRET_KEY is not set" in result.stderr
 
 
+def test_missing_reference_key_outside_development_is_an_error() -> None:
+    result = load_settings(SECRET_KEY="x" * 50, DATABASE_URL="postgres://postgres@127.0.0.1/x")
+    assert result.returncode != 0
+    assert "REFERENCE_HMAC_KEY is not set" in result.stderr
+
+
 def test_missing_database_url_outside_development_is_an_error() -> None:
-    result = load_settings(SECRET_KEY="x" * 50)
+    result = load_settings(SECRET_KEY="x" * 50, REFERENCE_HMAC_KEY="y" * 50)
     assert result.returncode != 0
     assert "DATABASE_URL is not set" in result.stderr
 
@@ -57,6 +71,7 @@ def test_development_has_local_defaults() -> None:
 def test_production_reads_everything_from_the_environment() -> None:
     result = load_settings(
         SECRET_KEY="x" * 50,
+        REFERENCE_HMAC_KEY="y" * 50,
         DATABASE_URL="postgres://app:pw@db:5432/changing_lives",
         ALLOWED_HOSTS="changing-lives.example.gov.uk",
         EMAIL_URL="smtp+tls://user:pw@smtp.example.gov.uk:587",

@@ -48,7 +48,11 @@ PUBLIC_URL_NAMES = frozenset(
 class WalkedUrl:
     name: str
     path: str
-    takes_arguments: bool
+    parameters: tuple[str, ...]
+
+    @property
+    def takes_arguments(self) -> bool:
+        return bool(self.parameters)
 
 
 def walk(
@@ -65,7 +69,7 @@ def walk(
             yield WalkedUrl(
                 name=f"{namespace}{entry.name}",
                 path="/" + prefix + _example(entry.pattern),
-                takes_arguments=bool(entry.pattern.converters),
+                parameters=tuple(entry.pattern.converters),
             )
 
 

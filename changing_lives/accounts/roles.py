@@ -27,10 +27,15 @@ ROLE_DESCRIPTIONS: dict[str, str] = {
     Role.ADMIN: "Manage users, settings and retention; keep the audit trail.",
 }
 
+FAMILY_RECORDS = frozenset(
+    {"families.view_family", "families.add_family", "families.change_family"}
+)
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.CASEWORKER: frozenset(),
-    Role.TEAM_MANAGER: frozenset(),
-    Role.DATA_OFFICER: frozenset(),
+    Role.CASEWORKER: FAMILY_RECORDS,
+    Role.TEAM_MANAGER: FAMILY_RECORDS,
+    # Data officers fix data-quality problems in the records they check.
+    Role.DATA_OFFICER: frozenset({"families.view_family", "families.change_family"}),
     Role.ADMIN: frozenset(
         {
             "audit.view_audit_trail",
@@ -40,7 +45,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
-def roles_sync(apps: Apps = global_apps) -> None:
+def roles_sync(apps: Apps = global_apps, using: str = "default") -> None:
     """Create each role's group and give it exactly the permissions in ROLE_PERMISSIONS.
 
     Works on historical models inside a migration as on the live ones. A permission whose
@@ -53,22 +58,24 @@ def roles_sync(apps: Apps = global_apps) -> None:
         models_module = getattr(app_config, "models_module", None)
         app_config.models_module = models_module or True  # type: ignore[assignment]
         try:
-            create_permissions(app_config, apps=apps, verbosity=0)
+            create_permissions(app_config, apps=apps, verbosity=0, using=using)
         finally:
             app_config.models_module = models_module
 
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")
     for role in Role:
-        group, _ = group_model.objects.get_or_create(name=role.value)
+        group, _ = group_model.objects.using(using).get_or_create(name=role.value)
         wanted = ROLE_PERMISSIONS[role]
         permissions = [
             permission
-            for permission in permission_model.objects.select_related("content_type")
+            for permission in permission_model.objects.using(using).select_related("content_type")
             if f"{permission.content_type.app_label}.{permission.codename}" in wanted
         ]
         group.permissions.set(permissions)
 
 
-def roles_sync_after_migrate(sender: Any, apps: Apps = global_apps, **kwargs: Any) -> None:
-    roles_sync(apps)
+def roles_sync_after_migrate(
+    sender: Any, apps: Apps = global_apps, using: str = "default", **kwargs: Any
+) -> None:
+    roles_sync(apps, using)

@@ -3,8 +3,8 @@ from django import forms
 from changing_lives.pages.forms import GovukFormMixin
 
 
-class PrivacyNoticeForm(GovukFormMixin, forms.Form):
-    submit_label = "Save privacy notice"
+class AuthoritySettingsForm(GovukFormMixin, forms.Form):
+    submit_label = "Save settings"
 
     privacy_notice = forms.CharField(
         label="Privacy notice",
@@ -18,4 +18,12 @@ class PrivacyNoticeForm(GovukFormMixin, forms.Form):
             "required": "Enter the privacy notice",
             "max_length": "Privacy notice must be 50,000 characters or fewer",
         },
+    )
+    allow_nino_without_suffix = forms.BooleanField(
+        label="Accept National Insurance numbers without their final letter",
+        help_text=(
+            "Only if your source systems drop the final letter (A, B, C or D). The 8 "
+            "characters are then kept as 'suffix unknown'."
+        ),
+        required=False,
     )

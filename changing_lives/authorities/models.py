@@ -30,6 +30,11 @@ class LocalAuthority(models.Model):
     # Held here so the authority's admin can keep it current without a code change.
     privacy_notice = models.TextField(blank=True)
     privacy_notice_updated_at = models.DateTimeField(null=True, blank=True)
+    # Some source systems drop a National Insurance number's final letter; an authority
+    # whose records come from one may accept the 8 characters as "suffix unknown".
+    allow_nino_without_suffix = models.BooleanField(
+        "Accept National Insurance numbers without their final letter", default=False
+    )
 
     class Meta:
         ordering = ["name"]

@@ -26,12 +26,20 @@ def authority_create(*, name: str, gss_code: str, dfe_number: str) -> LocalAutho
 
 
 @transaction.atomic
-def authority_privacy_notice_update(
-    *, authority: LocalAuthority, text: str, actor: User
+def authority_settings_update(
+    *, authority: LocalAuthority, privacy_notice: str, allow_nino_without_suffix: bool, actor: User
 ) -> LocalAuthority:
-    authority.privacy_notice = text
-    authority.privacy_notice_updated_at = timezone.now()
+    if privacy_notice != authority.privacy_notice:
+        authority.privacy_notice = privacy_notice
+        authority.privacy_notice_updated_at = timezone.now()
+    authority.allow_nino_without_suffix = allow_nino_without_suffix
     authority.full_clean()
-    authority.save(update_fields=["privacy_notice", "privacy_notice_updated_at"])
+    authority.save(
+        update_fields=[
+            "privacy_notice",
+            "privacy_notice_updated_at",
+            "allow_nino_without_suffix",
+        ]
+    )
     audit_record(action=AuditAction.AUTHORITY_SETTINGS_CHANGED, actor=actor, obj=authority)
     return authority

@@ -1,16 +1,21 @@
-"""GovukFormMixin: every form in the product renders through crispy-forms-gds this way."""
+"""How every form in the product is built: GOV.UK helper, date input, service errors."""
 
+import datetime
 from typing import Any
 
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Submit
+from django import forms
+from django.core.exceptions import ValidationError
 
 
 class GovukFormMixin:
     """Give a form a GOV.UK helper: fields laid out in order, one submit button.
 
     Page templates render the error summary with `{% error_summary form %}` above the
-    heading and the form with `{% crispy form %}`; nothing maps errors by hand.
+    heading and the form with `{% crispy form %}`; nothing maps errors by hand. A form that
+    wants fieldsets sets `self.helper.layout` after calling this __init__.
     """
 
     submit_label = "Continue"
@@ -19,3 +24,46 @@ class GovukFormMixin:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper(self)
         self.helper.add_input(Submit("submit", self.submit_label))
+
+
+class GovukDateField(DateInputField):
+    """The GOV.UK date input (day, month, year) with messages that name the date."""
+
+    def __init__(self, *, label: str, required: bool = True, **kwargs: Any) -> None:
+        super().__init__(label=label, required=required, require_all_fields=False, **kwargs)
+        self.error_messages["required"] = f"Enter the {label.lower()}"
+        self.error_messages["incomplete"] = f"{label} must include a day, month and year"
+        for part, field in zip(("day", "month", "year"), self.fields, strict=True):
+            field.required = required
+            field.error_messages["incomplete"] = f"{label} must include a {part}"
+            field.validators = []
+
+    def clean(self, value: Any) -> datetime.date | None:
+        # Any part typed makes the others required, whether or not the date is.
+        if value and any(part not in self.empty_values for part in value):
+            for field in self.fields:
+                field.required = True
+        return super().clean(value)
+
+    def compress(self, data_list: Any) -> datetime.date | None:
+        day, month, year = data_list
+        if not (day and month and year):
+            return None
+        label = self.label
+        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+            raise ValidationError(f"{label} must be a real date, in numbers", code="date_digits")
+        if len(year) != 4:
+            raise ValidationError(f"{label}: year must include 4 numbers", code="date_year")
+        try:
+            return datetime.date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValidationError(f"{label} must be a real date", code="date_real") from None
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field where the form has one."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)

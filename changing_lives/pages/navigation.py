@@ -17,10 +17,26 @@ class NavItem:
     # Who is offered it: the permission needed, or None for every signed-in user.
     permission: str | None
     description: str = ""
+    # Actions (like "Add a family") are offered on the home page and on their list's page,
+    # not in the header.
+    in_header: bool = True
 
 
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Home", "pages:home", None),
+    NavItem(
+        "Families",
+        "families:list",
+        "families.view_family",
+        "Find a family by name or identifier, see its members and history, record changes.",
+    ),
+    NavItem(
+        "Add a family",
+        "families:create",
+        "families.add_family",
+        "Record a newly referred family and its first member.",
+        in_header=False,
+    ),
     NavItem(
         "Audit trail",
         "audit:list",
@@ -31,14 +47,16 @@ NAVIGATION: tuple[NavItem, ...] = (
         "Settings",
         "authorities:settings",
         "authorities.change_own_authority",
-        "Keep your local authority's privacy notice up to date.",
+        "Keep your local authority's privacy notice and record-keeping settings up to date.",
     ),
 )
 
 
 def navigation_for(user: User) -> list[NavItem]:
     return [
-        item for item in NAVIGATION if item.permission is None or user.has_perm(item.permission)
+        item
+        for item in NAVIGATION
+        if item.in_header and (item.permission is None or user.has_perm(item.permission))
     ]
 
 

@@ -82,13 +82,13 @@ def test_admin_pages_pass_axe_and_the_settings_form_shows_its_error(
 
     page.get_by_role("link", name="Settings").first.click()
     page.get_by_label("Privacy notice").fill("")
-    page.get_by_role("button", name="Save privacy notice").click()
+    page.get_by_role("button", name="Save settings").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the privacy notice")
     assert_accessible(page)
 
     page.get_by_label("Privacy notice").fill("## Our notice\n\nWe keep your data safe.")
-    page.get_by_role("button", name="Save privacy notice").click()
-    expect(page.get_by_text("Privacy notice saved")).to_be_visible()
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_text("Settings saved")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Change password").click()

@@ -4,7 +4,7 @@ from django.db import migrations
 def create_roles(apps, schema_editor):
     from changing_lives.accounts.roles import roles_sync
 
-    roles_sync(apps)
+    roles_sync(apps, schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):

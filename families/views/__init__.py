@@ -1,0 +1,1 @@
+"""Family pages, split by workflow: finding families, family records, and members."""
