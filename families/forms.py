@@ -3,7 +3,7 @@ the services (families/services.py) check again and save."""
 
 from typing import Any
 
-from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Fieldset, Fluid, Size
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -226,7 +226,7 @@ class FamilyCreateForm(GovukFormMixin, FamilyFields, MemberFields):
 
     def __init__(self, *args: Any, authority: LocalAuthority, **kwargs: Any) -> None:
         super().__init__(*args, authority=authority, **kwargs)
-        self.helper.layout = Layout(
+        self.set_layout(
             Fieldset(
                 Field.text("la_family_id", field_width=Fluid.ONE_THIRD),
                 "lead_professional",
@@ -245,9 +245,7 @@ class FamilyCreateForm(GovukFormMixin, FamilyFields, MemberFields):
                 legend_tag="h2",
             ),
             "notes",
-            Submit("submit", self.submit_label),
         )
-        self.helper.inputs = []
 
 
 class FamilyEditForm(GovukFormMixin, FamilyFields):
@@ -255,7 +253,7 @@ class FamilyEditForm(GovukFormMixin, FamilyFields):
 
     def __init__(self, *args: Any, authority: LocalAuthority, **kwargs: Any) -> None:
         super().__init__(*args, authority=authority, **kwargs)
-        self.helper.layout = Layout(
+        self.set_layout(
             "lead_professional",
             "referred_on",
             "case_opened_on",
@@ -283,7 +281,7 @@ class MemberForm(GovukFormMixin, MemberFields, ObjectionFields, AddressFields):
         layout: list[Any] = []
         if member is None:
             layout.append(Field.text("la_individual_id", field_width=Fluid.ONE_THIRD))
-        self.helper.layout = Layout(
+        self.set_layout(
             *layout,
             *MEMBER_LAYOUT,
             Fieldset(
@@ -299,9 +297,7 @@ class MemberForm(GovukFormMixin, MemberFields, ObjectionFields, AddressFields):
                 legend_size=Size.MEDIUM,
                 legend_tag="h2",
             ),
-            Submit("submit", self.submit_label),
         )
-        self.helper.inputs = []
 
 
 class MemberRemoveForm(GovukFormMixin, forms.Form):
@@ -356,7 +352,7 @@ class FamilyFilterForm(GovukFormMixin, forms.Form):
     mine = forms.BooleanField(label="Only my caseload", required=False)
     sort = forms.ChoiceField(
         label="Sort by",
-        choices=[(key, label) for key, (label, _) in SORTS.items()],
+        choices=[("", "My caseload first"), *((key, label) for key, (label, _) in SORTS.items())],
         required=False,
     )
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Submit
+from crispy_forms_gds.layout import Layout, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -24,6 +24,16 @@ class GovukFormMixin:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper(self)
         self.helper.add_input(Submit("submit", self.submit_label))
+
+    def set_layout(self, *items: Any) -> None:
+        """Lay the form out (fieldsets, widths), submit button last.
+
+        The fields are put in the layout's order too, so that the error summary lists
+        problems in the order the user meets them on the page.
+        """
+        self.helper.layout = Layout(*items, Submit("submit", self.submit_label))
+        self.helper.inputs = []
+        self.order_fields([pointer.name for pointer in self.helper.layout.get_field_names()])  # type: ignore[attr-defined]
 
 
 class GovukDateField(DateInputField):
