@@ -112,3 +112,22 @@ def test_an_admin_edits_only_their_own_authority(client_as, authority, other_aut
     other_authority.refresh_from_db()
     assert authority.privacy_notice == DEFAULT_TEXT
     assert other_authority.privacy_notice == "Changed by the other council"
+
+
+@pytest.mark.django_db
+def test_an_authority_can_accept_ninos_without_their_final_letter(client_as, authority) -> None:
+    from families.services import identifiers_normalise
+
+    with pytest.raises(ValidationError) as caught:
+        identifiers_normalise(authority=authority, fields={"nino": "AB123456"})
+    assert caught.value.error_dict["nino"][0].code == "nino_suffix_missing"
+
+    client_as(Role.ADMIN).post(
+        reverse("authorities:settings"),
+        {"privacy_notice": authority.privacy_notice, "allow_nino_without_suffix": "on"},
+    )
+    authority.refresh_from_db()
+    assert authority.allow_nino_without_suffix is True
+    assert identifiers_normalise(authority=authority, fields={"nino": "ab 12 34 56"}) == {
+        "nino": "AB123456"
+    }
