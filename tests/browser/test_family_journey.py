@@ -34,7 +34,9 @@ def fill_member(page: Page, *, forename: str, surname: str, born: tuple[str, str
     page.get_by_role("group", name="Do they live in the household?").get_by_label("Yes").check()
 
 
-def test_create_a_family_of_three_then_find_it_by_nino(page: Page, make_user, assert_accessible) -> None:
+def test_create_a_family_of_three_then_find_it_by_nino(
+    page: Page, make_user, assert_accessible
+) -> None:
     caseworker = make_user(Role.CASEWORKER, first_name="Casey", last_name="Worker")
     sign_in(page, caseworker.username)
     page.get_by_role("link", name="Families").first.click()

@@ -1,0 +1,12 @@
+"""Demo families: a deterministic generator and a bulk loader, for `seed_demo`.
+
+Family number i of an authority is generated from its own random stream, seeded by
+(seed, authority, i), so it is the same whatever else is loaded and however many families
+are asked for. Its LA family ID is `DEMO-F{i:06d}`; the loader generates only the numbers an
+authority does not hold yet, so a second run adds nothing.
+
+Identifiers are not drawn at random: their bodies are numbered by (family, member), so no two
+demo members of an authority can share one, whatever seeds were used. Every value is made
+with the check-digit helpers of `families.identifiers` and checked by its `clean_*` function
+before it is stored.
+"""

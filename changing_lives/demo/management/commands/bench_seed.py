@@ -1,0 +1,61 @@
+"""Time loading demo families into an authority that has none: the figure in
+docs/performance.md.
+
+Development only (DEBUG), like seed_demo. It refuses an authority that already has
+families, so every run measures the same thing: a full load, not an idempotent no-op.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+
+from changing_lives.demo.families.load import demo_families_seed, seed_authority_ensure
+from changing_lives.errors import validation_messages
+from families.models import Family
+
+DEFAULT_FAMILIES = 30_000
+# A GSS code of the right shape that no real authority has, so a benchmark run never
+# lands in the demo authority or a real one.
+BENCH_AUTHORITY = "E10999999"
+
+
+class Command(BaseCommand):
+    help = "Time seeding N demo families (default 30,000) into an empty authority."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--families", type=int, default=DEFAULT_FAMILIES)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--la",
+            default=BENCH_AUTHORITY,
+            help=f"GSS code of the authority, created if missing (default {BENCH_AUTHORITY}).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG:
+            raise CommandError("bench_seed only runs with DEBUG=true: it loads demo data.")
+        try:
+            authority = seed_authority_ensure(gss_code=options["la"])
+        except ValidationError as error:
+            raise CommandError("; ".join(validation_messages(error))) from error
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        held = Family.objects.for_authority(authority).count()
+        if held:
+            raise CommandError(
+                f"{authority.name} already has {held} families: use a fresh database or "
+                "another --la, so that the whole load is timed."
+            )
+        result = demo_families_seed(
+            authority=authority, families=options["families"], seed=options["seed"]
+        )
+        rows = result.families_created + result.members_created
+        self.stdout.write(f"database:     {connection.vendor} {connection.settings_dict['NAME']}")
+        self.stdout.write(f"families:     {result.families_created}")
+        self.stdout.write(f"individuals:  {result.members_created}")
+        self.stdout.write(f"history rows: {result.families_created}")
+        self.stdout.write(f"seconds:      {result.seconds:.1f}")
+        self.stdout.write(f"rows/second:  {rows / result.seconds:,.0f} (families and individuals)")

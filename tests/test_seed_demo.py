@@ -1,0 +1,402 @@
+"""Demo families (seed_demo): the same seed gives the same data, a re-run adds nothing, and
+nothing stored breaks a rule the product enforces on what users type."""
+
+import datetime
+import itertools
+from collections import Counter
+from collections.abc import Callable
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from faker import Faker
+from hypothesis import given
+from hypothesis import strategies as st
+
+from changing_lives.accounts.models import User
+from changing_lives.accounts.roles import Role
+from changing_lives.authorities.models import LocalAuthority
+from changing_lives.demo.families.generate import demo_family_generate
+from changing_lives.demo.families.identifiers import (
+    demo_nhs_number,
+    demo_nino,
+    demo_uln,
+    demo_upn,
+)
+from changing_lives.demo.families.load import demo_families_seed
+from changing_lives.demo.families.records import (
+    MAX_FAMILY_NUMBER,
+    MAX_MEMBERS,
+    DemoFamily,
+    SeedResult,
+)
+from families.identifiers import (
+    clean_nhs_number,
+    clean_nino,
+    clean_postcode,
+    clean_uln,
+    clean_upn,
+    is_temporary_upn,
+)
+from families.la_ids import ReferenceKind, reference_retire
+from families.models import (
+    DfeLaNumber,
+    Family,
+    FamilyHistoryEntry,
+    Individual,
+    Relationship,
+)
+from families.validation import OLDEST_AGE_YEARS
+from tests.factories import IndividualFactory
+
+TODAY = datetime.date(2025, 6, 30)
+FIRST_REFERRAL = datetime.date(2015, 4, 1)
+
+FAMILY_FIELDS = (
+    "public_id",
+    "la_family_id",
+    "lead_professional__username",
+    "address_line_1",
+    "address_line_2",
+    "address_line_3",
+    "town",
+    "postcode",
+    "uprn",
+    "referred_on",
+    "case_opened_on",
+    "case_closed_on",
+    "status",
+    "notes",
+)
+MEMBER_FIELDS = (
+    "public_id",
+    "family__la_family_id",
+    "la_individual_id",
+    "forename",
+    "other_names",
+    "surname",
+    "search_name",
+    "date_of_birth",
+    "gender",
+    "relationship",
+    "lives_in_household",
+    "expectant_parent",
+    "address_line_1",
+    "address_line_2",
+    "town",
+    "postcode",
+    "uprn",
+    "nhs_number",
+    "nino",
+    "upn",
+    "uln",
+    "school_urn",
+)
+
+
+def dump(authority: LocalAuthority) -> dict[str, list[dict[str, Any]]]:
+    """What the authority holds, without database ids and timestamps."""
+    return {
+        "families": list(
+            Family.objects.for_authority(authority).order_by("la_family_id").values(*FAMILY_FIELDS)
+        ),
+        "members": list(
+            Individual.objects.for_authority(authority)
+            .order_by("la_individual_id")
+            .values(*MEMBER_FIELDS)
+        ),
+        "history": list(
+            FamilyHistoryEntry.objects.filter(family__local_authority=authority)
+            .order_by("family__la_family_id")
+            .values("family__la_family_id", "action", "actor", "subject_id", "note")
+        ),
+    }
+
+
+def seed(authority: LocalAuthority, families: int, *, seed: int = 7) -> SeedResult:
+    return demo_families_seed(authority=authority, families=families, seed=seed, today=TODAY)
+
+
+def run(*args: str) -> tuple[str, str]:
+    out, err = StringIO(), StringIO()
+    call_command("seed_demo", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def seeded(authority: LocalAuthority) -> LocalAuthority:
+    """A few hundred families: enough for every kind of gap to show up."""
+    seed(authority, 300)
+    return authority
+
+
+def test_the_same_seed_generates_the_same_families_and_another_seed_others() -> None:
+    def families(seed: int) -> list[DemoFamily]:
+        fake = Faker("en_GB")
+        return [
+            demo_family_generate(
+                seed=seed,
+                authority_code="E06000023",
+                number=number,
+                dfe_number="801",
+                today=TODAY,
+                fake=fake,
+            )
+            for number in range(1, 51)
+        ]
+
+    assert families(1) == families(1)
+    assert families(1) != families(2)
+
+
+@pytest.mark.django_db
+def test_loading_the_same_seed_again_stores_the_same_data(seeded: LocalAuthority) -> None:
+    first = dump(seeded)
+    Family.objects.for_authority(seeded).delete()
+    seed(seeded, 300)
+    assert dump(seeded) == first
+    assert len(first["families"]) == len(first["history"]) == 300
+
+
+@pytest.mark.django_db
+def test_a_family_is_the_same_whatever_number_of_families_is_asked_for(
+    authority: LocalAuthority,
+) -> None:
+    seed(authority, 120)
+    at_once = dump(authority)
+    Family.objects.for_authority(authority).delete()
+    seed(authority, 50)
+    seed(authority, 120)
+    assert dump(authority) == at_once
+
+
+@pytest.mark.django_db
+def test_a_second_run_creates_nothing(authority: LocalAuthority) -> None:
+    first = seed(authority, 80)
+    before = dump(authority)
+    second = seed(authority, 80)
+    assert (first.families_created, second.families_created) == (80, 0)
+    assert second.members_created == 0
+    assert first.demo_families == second.demo_families == 80
+    assert dump(authority) == before
+
+
+@pytest.mark.django_db
+def test_another_seed_adds_families_without_clashing_with_those_held(
+    authority: LocalAuthority,
+) -> None:
+    seed(authority, 40, seed=1)
+    held = dump(authority)["families"]
+    result = seed(authority, 90, seed=2)
+    assert result.families_created == 50
+    assert dump(authority)["families"][:40] == held
+
+
+@pytest.mark.django_db
+def test_two_authorities_seeded_alike_get_different_families(
+    authority: LocalAuthority, other_authority: LocalAuthority
+) -> None:
+    seed(authority, 30)
+    seed(other_authority, 30)
+    ours, theirs = dump(authority)["members"], dump(other_authority)["members"]
+    assert {m["public_id"] for m in ours}.isdisjoint(m["public_id"] for m in theirs)
+    assert [m["search_name"] for m in ours] != [m["search_name"] for m in theirs]
+
+
+@pytest.mark.django_db
+def test_every_stored_identifier_is_valid_and_unique_in_the_authority(
+    seeded: LocalAuthority,
+) -> None:
+    known = set(DfeLaNumber.objects.values_list("code", flat=True))
+    cleaners: dict[str, Callable[[str], str]] = {
+        "nhs_number": clean_nhs_number,
+        "nino": clean_nino,
+        "upn": lambda value: clean_upn(value, known_la_numbers=known),
+        "uln": clean_uln,
+        "postcode": clean_postcode,
+    }
+    members = list(Individual.objects.for_authority(seeded))
+    for member in members:
+        member.clean_fields()  # names, dates of birth, UPRN, school URN, choices, lengths
+        for name, clean in cleaners.items():
+            value = getattr(member, name)
+            assert clean(value) == value, (member.la_individual_id, name)
+        assert member.upn[1:4] in ("", seeded.dfe_number)
+    for name in ("nhs_number", "nino", "upn", "uln"):
+        values = [getattr(member, name) for member in members if getattr(member, name)]
+        assert len(values) == len(set(values)), name
+    for family in Family.objects.for_authority(seeded):
+        family.full_clean()
+        assert clean_postcode(family.postcode) == family.postcode
+
+
+@pytest.mark.django_db
+def test_dates_are_in_order_and_births_are_spaced_as_in_life(seeded: LocalAuthority) -> None:
+    oldest = datetime.date.today() - datetime.timedelta(days=OLDEST_AGE_YEARS * 365)
+    for family in Family.objects.for_authority(seeded).prefetch_related("members"):
+        assert FIRST_REFERRAL <= family.referred_on <= TODAY
+        if family.case_opened_on:
+            assert family.referred_on <= family.case_opened_on <= TODAY
+        if family.case_closed_on:
+            assert family.case_opened_on
+            assert family.case_opened_on <= family.case_closed_on <= TODAY
+        members = list(family.members.all())
+        for member in members:
+            assert oldest < member.date_of_birth <= family.referred_on
+        (carer,) = [m for m in members if m.relationship == Relationship.MAIN_CARER]
+        births = sorted(m.date_of_birth for m in members if m.relationship == Relationship.CHILD)
+        if births:
+            assert (births[0] - carer.date_of_birth).days > 15 * 365
+        assert all((later - earlier).days >= 300 for earlier, later in itertools.pairwise(births))
+
+
+@pytest.mark.django_db
+def test_families_look_like_real_households_with_the_gaps_real_records_have(
+    seeded: LocalAuthority,
+) -> None:
+    families = list(Family.objects.for_authority(seeded).prefetch_related("members"))
+    sizes = Counter(len(family.members.all()) for family in families)
+    assert set(sizes) <= set(range(1, MAX_MEMBERS + 1))
+    assert sizes[3] + sizes[4] + sizes[5] > len(families) / 2
+    for family in families:
+        relationships = [member.relationship for member in family.members.all()]
+        assert relationships.count(Relationship.MAIN_CARER) == 1
+    members = [member for family in families for member in family.members.all()]
+    identifiers = ("nhs_number", "nino", "upn", "uln")
+    assert any(not any(getattr(m, name) for name in identifiers) for m in members)
+    assert any(is_temporary_upn(m.upn) for m in members)
+    assert any(m.upn and not is_temporary_upn(m.upn) for m in members)
+    assert any(not family.postcode for family in families)
+    assert any(m.expectant_parent for m in members)
+    away = [m for m in members if not m.lives_in_household]
+    assert away
+    assert all(m.relationship == Relationship.NON_RESIDENT_PARENT and m.town for m in away)
+    assert {m.gender for m in members} >= {"male", "female", "not_known"}
+    assert any(family.notes for family in families)
+    assert any(not family.case_opened_on for family in families)
+    assert any(family.case_closed_on for family in families)
+
+
+@pytest.mark.django_db
+def test_open_cases_are_led_by_the_authoritys_caseworker(
+    authority: LocalAuthority, make_user: Callable[..., User]
+) -> None:
+    caseworker = make_user(Role.CASEWORKER)
+    make_user(Role.DATA_OFFICER)
+    seed(authority, 40)
+    for family in Family.objects.for_authority(authority):
+        assert family.lead_professional == (caseworker if family.case_opened_on else None)
+
+
+@pytest.mark.django_db
+def test_an_identifier_typed_by_hand_is_left_blank_rather_than_shared(
+    authority: LocalAuthority,
+) -> None:
+    seed(authority, 1)
+    first_member = Individual.objects.get(la_individual_id="DEMO-I000001-1")
+    nhs_number = first_member.nhs_number
+    assert nhs_number
+    Family.objects.for_authority(authority).delete()
+    IndividualFactory.create(
+        family__local_authority=authority, la_individual_id="I000001", nhs_number=nhs_number
+    )
+    seed(authority, 1)
+    assert Individual.objects.get(la_individual_id="DEMO-I000001-1").nhs_number == ""
+
+
+@pytest.mark.django_db
+def test_a_retired_family_id_is_not_used_again(authority: LocalAuthority) -> None:
+    reference_retire(authority=authority, kind=ReferenceKind.FAMILY, value="DEMO-F000002")
+    result = seed(authority, 3)
+    assert result.families_created == 2
+    assert list(
+        Family.objects.for_authority(authority)
+        .order_by("la_family_id")
+        .values_list("la_family_id", flat=True)
+    ) == ["DEMO-F000001", "DEMO-F000003"]
+
+
+member_numbers = st.tuples(st.integers(1, MAX_FAMILY_NUMBER), st.integers(1, MAX_MEMBERS)).map(
+    lambda pair: pair[0] * 10 + pair[1]
+)
+
+
+def upn_without_check_letter_and_year(upn: str) -> str:
+    return upn[1:8] + upn[10:]
+
+
+@given(a=member_numbers, b=member_numbers, temporary=st.booleans())
+def test_two_members_never_share_an_identifier_whatever_the_seed(
+    a: int, b: int, temporary: bool
+) -> None:
+    # What the seed chooses (a NINO's suffix, a UPN's year, and so its check letter) is
+    # left out: the rest alone must tell members apart.
+    made: dict[str, Callable[[int], str]] = {
+        "nhs_number": demo_nhs_number,
+        "uln": demo_uln,
+        "nino": lambda n: demo_nino(n, suffix="A")[:8],
+        "upn": lambda n: upn_without_check_letter_and_year(
+            demo_upn(n, dfe_number="801", year=2010, temporary=temporary)
+        ),
+    }
+    for name, make in made.items():
+        assert (make(a) == make(b)) == (a == b), name
+
+
+@given(n=member_numbers, temporary=st.booleans(), year=st.integers(2000, 2040))
+def test_every_identifier_made_passes_its_check(n: int, temporary: bool, year: int) -> None:
+    assert clean_nhs_number(demo_nhs_number(n)) == demo_nhs_number(n)
+    assert clean_uln(demo_uln(n)) == demo_uln(n)
+    for suffix in "ABCD":
+        assert clean_nino(demo_nino(n, suffix=suffix)) == demo_nino(n, suffix=suffix)
+    upn = demo_upn(n, dfe_number="801", year=year, temporary=temporary)
+    assert clean_upn(upn, known_la_numbers={"801"}) == upn
+    assert is_temporary_upn(upn) == temporary
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=True)
+def test_seed_demo_prints_the_same_on_a_second_run_and_says_what_it_created() -> None:
+    first_out, first_err = run("--families", "25", "--seed", "3")
+    second_out, second_err = run("--families", "25", "--seed", "3")
+    assert first_out == second_out
+    assert "Demo families: 25" in first_out
+    assert "Created 25 families and " in first_err
+    assert "Created 0 families and 0 members" in second_err
+    assert Family.objects.count() == 25
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=True)
+def test_seed_demo_creates_a_missing_authority_without_demo_users() -> None:
+    taken = LocalAuthority.objects.create(name="Holder", gss_code="E06000001", dfe_number="201")
+    out, _ = run("--la", "e09000033", "--families", "10")
+    authority = LocalAuthority.objects.get(gss_code="E09000033")
+    assert authority.name == "Authority E09000033"
+    # The lowest known DfE number that no authority holds yet.
+    expected = DfeLaNumber.objects.exclude(code=taken.dfe_number).order_by("code").first()
+    assert expected is not None
+    assert authority.dfe_number == expected.code
+    assert Family.objects.for_authority(authority).count() == 10
+    assert not User.objects.exists()
+    assert "password" not in out
+    run("--la", "E09000034", "--dfe", "213", "--families", "0")
+    assert LocalAuthority.objects.get(gss_code="E09000034").dfe_number == "213"
+
+
+def test_members_of_neighbouring_families_never_share_an_identifier() -> None:
+    # Random pairs (above) rarely land side by side, where a numbering slip would show.
+    families = [*range(1, 2001), *range(MAX_FAMILY_NUMBER - 2000, MAX_FAMILY_NUMBER + 1)]
+    numbers = [family * 10 + member for family in families for member in range(1, 9)]
+    made: dict[str, Callable[[int], str]] = {
+        "nhs_number": demo_nhs_number,
+        "uln": demo_uln,
+        "nino": lambda n: demo_nino(n, suffix="A"),
+        "upn": lambda n: demo_upn(n, dfe_number="801", year=2010, temporary=False),
+        "temporary upn": lambda n: demo_upn(n, dfe_number="801", year=2010, temporary=True),
+    }
+    for name, make in made.items():
+        values = [make(n) for n in numbers]
+        assert len(set(values)) == len(values), name
