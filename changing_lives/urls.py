@@ -8,5 +8,6 @@ urlpatterns = [
     path("audit/", include("changing_lives.audit.urls")),
     path("authority/", include("changing_lives.authorities.urls")),
     path("families/", include("families.urls")),
+    path("", include("eligibility.urls")),
     path("healthz", healthz, name="healthz"),
 ]

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from changing_lives.accounts.models import User
 from changing_lives.authorities.models import LocalAuthority
-from changing_lives.pages.forms import GovukDateField, GovukFormMixin
+from changing_lives.pages.forms import GovukDateField, GovukFormMixin, StaffChoiceField
 from families import identifiers
 from families.models import FamilyStatus, Gender, Individual, ObjectionMethod, Relationship
 from families.services import identifier_clashes
@@ -23,17 +23,6 @@ from families.validation import (
 )
 
 YES_NO = [(True, "Yes"), (False, "No")]
-
-
-class StaffChoiceField(forms.ModelChoiceField):
-    """A choice of the authority's staff, shown by name."""
-
-    def label_from_instance(self, obj: Any) -> str:
-        return obj.get_full_name() or obj.username
-
-
-def _staff(queryset: Any) -> Any:
-    return queryset.order_by("first_name", "last_name")
 
 
 def _text(
@@ -88,7 +77,7 @@ class FamilyFields(AddressFields):
         super().__init__(*args, **kwargs)
         lead = self.fields["lead_professional"]
         assert isinstance(lead, StaffChoiceField)
-        lead.queryset = _staff(User.objects.filter(local_authority=authority, is_active=True))
+        lead.queryset = StaffChoiceField.staff_of(authority)
 
 
 class MemberFields(forms.Form):
@@ -122,6 +111,11 @@ class MemberFields(forms.Form):
         error_messages={"required": "Select yes if they live in the household"},
     )
     expectant_parent = forms.BooleanField(label="Expectant parent", required=False)
+    in_full_time_education = forms.BooleanField(
+        label="In full-time education or training",
+        help_text="For 16 to 18 year olds: they then count as a dependent child",
+        required=False,
+    )
     nhs_number = _text("NHS number", max_length=20, help_text="10 digits, for example 943 476 5919")
     nino = _text("National Insurance number", max_length=20, help_text="For example, QQ 12 34 56 C")
     upn = _text("Unique Pupil Number (UPN)", max_length=20, help_text="13 characters")
@@ -362,8 +356,8 @@ class FamilyFilterForm(GovukFormMixin, forms.Form):
         lead = self.fields["lead_professional"]
         assert isinstance(lead, StaffChoiceField)
         # Only people who lead at least one family: the filter's list stays short.
-        lead.queryset = _staff(
-            User.objects.filter(local_authority=authority, caseload__isnull=False).distinct()
+        lead.queryset = (
+            StaffChoiceField.staff_of(authority).filter(caseload__isnull=False).distinct()
         )
 
 
@@ -384,6 +378,7 @@ MEMBER_LAYOUT = (
     "relationship",
     Field.radios("lives_in_household", inline=True, legend_size=Size.SMALL),
     Field.checkbox("expectant_parent"),
+    Field.checkbox("in_full_time_education"),
     Field.text("nhs_number", field_width=10),
     Field.text("nino", field_width=10),
     Field.text("upn", field_width=20),

@@ -221,6 +221,10 @@ class Individual(models.Model):
     )
     lives_in_household = models.BooleanField("Lives in the household", default=True)
     expectant_parent = models.BooleanField(default=False)
+    # A 16 to 18 year old in full-time education or training is a dependent child.
+    in_full_time_education = models.BooleanField(
+        "In full-time education or training", default=False
+    )
     # The individual's own address, only where it differs from the family's.
     address_line_1 = models.CharField("Address line 1", max_length=100, blank=True)
     address_line_2 = models.CharField("Address line 2", max_length=100, blank=True)
@@ -323,6 +327,9 @@ class FamilyHistoryEntry(models.Model):
         MEMBER_REMOVED = "member_removed", "Member removed"
         MEMBER_MOVED_IN = "member_moved_in", "Member moved in"
         MEMBER_MOVED_OUT = "member_moved_out", "Member moved out"
+        ASSESSED = "assessed", "Assessment recorded"
+        DECISION_OVERRIDDEN = "decision_overridden", "Eligibility decision overridden"
+        STATUS_CHANGED = "status_changed", "Status changed"
 
     family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="history")
     occurred_at = models.DateTimeField(auto_now_add=True)

@@ -50,6 +50,7 @@ MEMBER_FIELDS = (
     "relationship",
     "lives_in_household",
     "expectant_parent",
+    "in_full_time_education",
     "address_line_1",
     "address_line_2",
     "address_line_3",

@@ -14,12 +14,12 @@ pytest_plugins = ["tests.worker"]
 
 
 @pytest.fixture
-def authority(db: None) -> LocalAuthority:
+def authority() -> LocalAuthority:
     return LocalAuthorityFactory.create(name="Home Council", gss_code="E06000023", dfe_number="801")
 
 
 @pytest.fixture
-def other_authority(db: None) -> LocalAuthority:
+def other_authority() -> LocalAuthority:
     return LocalAuthorityFactory.create(
         name="Other Council", gss_code="E09000033", dfe_number="213"
     )

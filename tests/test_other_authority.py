@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from changing_lives.accounts.roles import Role
+from eligibility.models import Assessment, Framework
 from families.models import Family
 from tests.urlwalk import PUBLIC_URL_NAMES, walk
 
@@ -18,7 +19,16 @@ RECORD_URLS = [url for url in walk() if url.takes_arguments and url.name not in 
 def real_arguments(family: Family) -> dict[str, object]:
     member = family.members.first()
     assert member is not None
-    return {"public_id": family.public_id, "member_id": member.public_id}
+    framework = Framework.objects.get(code="2015-2020")
+    assessment = Assessment.objects.create(
+        family=family, framework=framework, framework_version=1,
+        screened_on=family.referred_on, eligible=False,
+    )  # fmt: skip
+    return {
+        "public_id": family.public_id,
+        "member_id": member.public_id,
+        "assessment_id": assessment.public_id,
+    }
 
 
 def test_there_are_record_urls_to_check() -> None:

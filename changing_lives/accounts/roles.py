@@ -30,16 +30,29 @@ ROLE_DESCRIPTIONS: dict[str, str] = {
 FAMILY_RECORDS = frozenset(
     {"families.view_family", "families.add_family", "families.change_family"}
 )
+ASSESSING = frozenset(
+    {"eligibility.view_assessment", "eligibility.add_assessment", "eligibility.manage_support"}
+)
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.CASEWORKER: FAMILY_RECORDS,
-    Role.TEAM_MANAGER: FAMILY_RECORDS,
+    Role.CASEWORKER: FAMILY_RECORDS | ASSESSING,
+    Role.TEAM_MANAGER: FAMILY_RECORDS
+    | ASSESSING
+    | {"eligibility.override_assessment", "eligibility.view_programme_overview"},
     # Data officers fix data-quality problems in the records they check.
-    Role.DATA_OFFICER: frozenset({"families.view_family", "families.change_family"}),
+    Role.DATA_OFFICER: frozenset(
+        {
+            "families.view_family",
+            "families.change_family",
+            "eligibility.view_assessment",
+            "eligibility.view_programme_overview",
+        }
+    ),
     Role.ADMIN: frozenset(
         {
             "audit.view_audit_trail",
             "authorities.change_own_authority",
+            "eligibility.change_framework",
         }
     ),
 }

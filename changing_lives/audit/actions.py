@@ -19,3 +19,7 @@ class AuditAction(StrEnum):
     MEMBER_UPDATED = "member_updated"
     MEMBER_REMOVED = "member_removed"
     MEMBER_MOVED = "member_moved"
+    ASSESSMENT_RECORDED = "assessment_recorded"
+    ASSESSMENT_OVERRIDDEN = "assessment_overridden"
+    STATUS_CHANGED = "status_changed"
+    AUTHORITY_FRAMEWORK_CHANGED = "authority_framework_changed"

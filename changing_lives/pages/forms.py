@@ -8,6 +8,10 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Layout, Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+
+from changing_lives.accounts.models import User
+from changing_lives.authorities.models import LocalAuthority
 
 
 class GovukFormMixin:
@@ -41,10 +45,16 @@ class GovukDateField(DateInputField):
 
     def __init__(self, *, label: str, required: bool = True, **kwargs: Any) -> None:
         super().__init__(label=label, required=required, require_all_fields=False, **kwargs)
+        for field in self.fields:
+            field.required = required
+        self.relabel(label)
+
+    def relabel(self, label: str) -> None:
+        """Give the date its label, and every message its name."""
+        self.label = label
         self.error_messages["required"] = f"Enter the {label.lower()}"
         self.error_messages["incomplete"] = f"{label} must include a day, month and year"
         for part, field in zip(("day", "month", "year"), self.fields, strict=True):
-            field.required = required
             field.error_messages["incomplete"] = f"{label} must include a {part}"
             field.validators = []
 
@@ -68,6 +78,19 @@ class GovukDateField(DateInputField):
             return datetime.date(int(year), int(month), int(day))
         except ValueError:
             raise ValidationError(f"{label} must be a real date", code="date_real") from None
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    """A choice of an authority's staff, shown by name."""
+
+    @staticmethod
+    def staff_of(authority: LocalAuthority) -> QuerySet[User]:
+        return User.objects.filter(local_authority=authority, is_active=True).order_by(
+            "first_name", "last_name"
+        )
+
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.get_full_name() or obj.username
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:

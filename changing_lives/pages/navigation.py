@@ -38,6 +38,19 @@ NAVIGATION: tuple[NavItem, ...] = (
         in_header=False,
     ),
     NavItem(
+        "Programme",
+        "eligibility:overview",
+        "eligibility.view_programme_overview",
+        "Families by status and by headline, over time.",
+    ),
+    NavItem(
+        "Eligibility framework",
+        "eligibility:framework",
+        "eligibility.change_framework",
+        "Choose the criteria framework your authority assesses families under.",
+        in_header=False,
+    ),
+    NavItem(
         "Audit trail",
         "audit:list",
         "audit.view_audit_trail",

@@ -8,7 +8,10 @@ from changing_lives.accounts.roles import Role
 from families.models import Family
 from tests.factories import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def sign_in(page: Page, username: str) -> None:

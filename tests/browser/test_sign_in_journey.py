@@ -12,7 +12,10 @@ from changing_lives.accounts.roles import Role
 from changing_lives.audit.models import AuditEvent
 from tests.factories import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def sign_in(page: Page, username: str, password: str) -> None:

@@ -291,6 +291,7 @@ def _member(
         relationship=person.relationship,
         lives_in_household=not lives_elsewhere,
         expectant_parent=person.expectant_parent,
+        in_full_time_education=16 <= age <= 18 and in_school,
         address=_address(rng, fake, with_postcode=rng.random() > 0.1) if lives_elsewhere else None,
         nhs_number=demo_nhs_number(n) if has["nhs_number"] else "",
         nino=demo_nino(n, suffix=rng.choice("ABCD")) if has["nino"] else "",

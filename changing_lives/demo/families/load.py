@@ -238,6 +238,7 @@ def _member_row(authority: LocalAuthority, family: Family, member: DemoMember) -
         relationship=member.relationship,
         lives_in_household=member.lives_in_household,
         expectant_parent=member.expectant_parent,
+        in_full_time_education=member.in_full_time_education,
         address_line_1=address.line_1,
         address_line_2=address.line_2,
         town=address.town,

@@ -40,6 +40,7 @@ class DemoMember:
     relationship: Relationship
     lives_in_household: bool
     expectant_parent: bool
+    in_full_time_education: bool
     # Only a member who lives elsewhere has an address of their own.
     address: DemoAddress | None
     nhs_number: str

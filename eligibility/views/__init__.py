@@ -1,0 +1,1 @@
+"""Eligibility pages: assessing a family and its decision, status moves, the overview."""
