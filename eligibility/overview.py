@@ -69,6 +69,16 @@ def families_by_headline(authority: LocalAuthority) -> dict[Framework, list[Bar]
     return result
 
 
+def overridden_decisions(authority: LocalAuthority) -> AssessmentQuerySet:
+    """Every assessment whose decision a team manager overrode, newest first."""
+    return (
+        Assessment.objects.for_authority(authority)
+        .filter(override_eligible__isnull=False)
+        .select_related("family", "overridden_by")
+        .order_by("-overridden_at")
+    )
+
+
 def assessments_by_quarter(authority: LocalAuthority, today: datetime.date) -> list[QuarterBar]:
     """Families assessed in each of the last eight calendar quarters, eligible or not (each
     assessment's own decision, overrides included)."""

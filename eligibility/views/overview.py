@@ -10,6 +10,8 @@ from changing_lives.accounts.access import authority_of
 from eligibility import overview, services
 from eligibility.forms import FrameworkChoiceForm
 
+OVERRIDES_SHOWN = 50
+
 
 @permission_required("eligibility.view_programme_overview", raise_exception=True)
 def programme_overview(request: HttpRequest) -> HttpResponse:
@@ -21,6 +23,8 @@ def programme_overview(request: HttpRequest) -> HttpResponse:
             "by_status": overview.families_by_status(authority),
             "by_headline": overview.families_by_headline(authority),
             "by_quarter": overview.assessments_by_quarter(authority, timezone.localdate()),
+            "overrides": overview.overridden_decisions(authority)[:OVERRIDES_SHOWN],
+            "override_count": overview.overridden_decisions(authority).count(),
         },
     )
 

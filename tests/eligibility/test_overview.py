@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from changing_lives.accounts.roles import Role
 from eligibility.models import Assessment, Framework
@@ -49,3 +50,17 @@ def test_the_overview_counts_this_authoritys_families_only(
     assert by_headline["Crime and anti-social behaviour"] == 1
     this_quarter = context["by_quarter"][-1]
     assert (this_quarter.eligible, this_quarter.not_eligible) == (2, 1)
+    assert context["override_count"] == 0
+
+
+def test_the_overview_reports_overridden_decisions(client_as, make_user, family) -> None:
+    manager = make_user(Role.TEAM_MANAGER)
+    assessment = Assessment.objects.create(
+        family=family, framework=Framework.objects.get(code="2015-2020"), framework_version=1,
+        screened_on=datetime.date.today(), eligible=False, override_eligible=True,
+        override_reason="Evidence from the police", overridden_by=manager,
+        overridden_at=timezone.now(),
+    )  # fmt: skip
+    response = client_as(Role.DATA_OFFICER).get(reverse("eligibility:overview"))
+    assert list(response.context["overrides"]) == [assessment]
+    assert "1 decision overridden by a team manager" in response.content.decode()
