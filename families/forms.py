@@ -6,13 +6,21 @@ from typing import Any
 from crispy_forms_gds.layout import Field, Fieldset, Fluid, Size
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from changing_lives.accounts.models import User
 from changing_lives.authorities.models import LocalAuthority
 from changing_lives.pages.forms import GovukDateField, GovukFormMixin, StaffChoiceField
 from families import identifiers
-from families.models import FamilyStatus, Gender, Individual, ObjectionMethod, Relationship
+from families.models import (
+    Family,
+    FamilyStatus,
+    Gender,
+    Individual,
+    ObjectionMethod,
+    Relationship,
+)
 from families.services import identifier_clashes
 from families.validation import (
     clean_pnc_number,
@@ -356,8 +364,8 @@ class FamilyFilterForm(GovukFormMixin, forms.Form):
         lead = self.fields["lead_professional"]
         assert isinstance(lead, StaffChoiceField)
         # Only people who lead at least one family: the filter's list stays short.
-        lead.queryset = (
-            StaffChoiceField.staff_of(authority).filter(caseload__isnull=False).distinct()
+        lead.queryset = StaffChoiceField.staff_of(authority).filter(
+            Exists(Family.objects.filter(lead_professional=OuterRef("pk")))
         )
 
 

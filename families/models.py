@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 
 from changing_lives.authorities.models import LocalAuthority
 from families.validation import (
@@ -165,8 +166,14 @@ class Family(models.Model):
         ]
         indexes = [
             models.Index(fields=["local_authority", "status"]),
-            models.Index(fields=["local_authority", "lead_professional"]),
-            models.Index(fields=["local_authority", "-updated_at"]),
+            # The family list's caseload-first pages read these in order (lists.py).
+            models.Index(
+                fields=["local_authority", "lead_professional", "-updated_at", "-id"],
+                name="family_caseload_recent_idx",
+            ),
+            models.Index(
+                fields=["local_authority", "-updated_at", "-id"], name="family_recent_idx"
+            ),
             models.Index(fields=["local_authority", "referred_on"]),
         ]
 
@@ -279,6 +286,9 @@ class Individual(models.Model):
         ]
         indexes = [
             models.Index(fields=["local_authority", "pnc_number"]),
+            # A search of short names (Li, Ng) matches whole forenames or surnames (search.py).
+            models.Index("local_authority", Upper("forename"), name="individual_forename_idx"),
+            models.Index("local_authority", Upper("surname"), name="individual_surname_idx"),
         ]
 
     def __str__(self) -> str:

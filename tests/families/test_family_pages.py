@@ -143,6 +143,29 @@ def test_filters_by_status_and_my_caseload(client_as, make_user, authority) -> N
     ]
 
 
+def test_the_default_list_pages_through_my_caseload_first_then_the_rest(
+    client_as, make_user, authority
+) -> None:
+    me = make_user(Role.CASEWORKER)
+    families = [
+        FamilyFactory.create(
+            local_authority=authority, lead_professional=me if n % 4 == 0 else None
+        )
+        for n in range(30)
+    ]
+    expected = sorted(
+        families, key=lambda f: (f.lead_professional != me, -f.updated_at.timestamp(), -f.pk)
+    )
+    client = Client()
+    client.force_login(me)
+    url = reverse("families:list")
+    first = client.get(url).context
+    second = client.get(url, {"page": "2"}).context
+    shown = [row["family"] for row in first["rows"] + second["rows"]]
+    assert shown == expected
+    assert first["page"].paginator.count == 30
+
+
 def test_an_unknown_filter_value_shows_an_error_summary(client_as, family) -> None:
     response = client_as(Role.CASEWORKER).get(reverse("families:list"), {"status": "bogus"})
     assert "Select a valid choice" in error_summary(response)

@@ -18,6 +18,7 @@ MEMBERS = [
     ("F2", "I21", "Zoë", "", "O'Brien-Smith", "", "", ""),
     ("F3", "I31", "Sara", "", "Oakley", "", "", ""),
     ("F3", "I32", "Jo", "", "Smith", "", "", ""),
+    ("LA-F4", "I-41", "Li", "", "Ng", "", "", ""),
 ]
 
 
@@ -56,7 +57,14 @@ QUERIES = {
     "943-476-5919": ["F1"],
     "h801200001001": ["F1"],
     "nobody": [],
-    "": ["F1", "F2", "F3"],
+    "la-f4": ["LA-F4"],  # a reference with a hyphen, as typed
+    "i-41": ["LA-F4"],
+    "li": ["LA-F4"],  # short names match a whole forename or surname
+    "ng": ["LA-F4"],
+    "li ng": ["LA-F4"],
+    "jo": ["F3"],
+    "sa": [],  # not a whole name, and too short to look inside names
+    "": ["F1", "F2", "F3", "LA-F4"],
 }
 
 
