@@ -301,6 +301,11 @@ def _close(family: Family, *, on: datetime.date, end_reason: str) -> None:
         intervention.ended_on = on
         intervention.end_reason = end_reason
         intervention.save(update_fields=["ended_on", "end_reason"])
+    if family.case_opened_on is None:
+        # A comparison-group family was never supported, so no support start opened its
+        # case: it has been open since the assessment that made it eligible.
+        assessment = latest_assessment(family)
+        family.case_opened_on = assessment.screened_on if assessment else on
     family.case_closed_on = on
 
 

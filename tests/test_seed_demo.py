@@ -1,5 +1,6 @@
 """Demo families (seed_demo): the same seed gives the same data, a re-run adds nothing, and
-nothing stored breaks a rule the product enforces on what users type."""
+nothing stored breaks a rule the product enforces on what users type, nor a decision or
+status move the eligibility rules would not make."""
 
 import datetime
 import itertools
@@ -10,7 +11,9 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Max, QuerySet
 from django.test import override_settings
+from django.utils import timezone
 from faker import Faker
 from hypothesis import given
 from hypothesis import strategies as st
@@ -18,6 +21,7 @@ from hypothesis import strategies as st
 from changing_lives.accounts.models import User
 from changing_lives.accounts.roles import Role
 from changing_lives.authorities.models import LocalAuthority
+from changing_lives.demo.families.frameworks import framework_catalogue, framework_code_on
 from changing_lives.demo.families.generate import demo_family_generate
 from changing_lives.demo.families.identifiers import (
     demo_nhs_number,
@@ -32,6 +36,18 @@ from changing_lives.demo.families.records import (
     DemoFamily,
     SeedResult,
 )
+from eligibility import rules
+from eligibility.models import (
+    Assessment,
+    CriterionMet,
+    EndReason,
+    EvidenceSource,
+    Intervention,
+    StatusChange,
+    SupportIntensity,
+)
+from eligibility.services import member_facts, rules_for
+from eligibility.status import Move, next_status
 from families.identifiers import (
     clean_nhs_number,
     clean_nino,
@@ -45,6 +61,7 @@ from families.models import (
     DfeLaNumber,
     Family,
     FamilyHistoryEntry,
+    FamilyStatus,
     Individual,
     Relationship,
 )
@@ -95,6 +112,47 @@ MEMBER_FIELDS = (
     "school_urn",
 )
 
+ASSESSMENT_FIELDS = (
+    "public_id",
+    "family__la_family_id",
+    "framework__code",
+    "framework_version",
+    "screened_on",
+    "assessed_by__username",
+    "eligible",
+    "headlines_counted",
+    "reasons",
+    "override_eligible",
+    "override_reason",
+    "overridden_by__username",
+    "overridden_at",
+)
+CRITERION_FIELDS = (
+    "assessment__public_id",
+    "individual__la_individual_id",
+    "headline__code",
+    "indicator__code",
+    "evidence_note",
+    "evidence_on",
+    "evidence_source",
+)
+INTERVENTION_FIELDS = (
+    "family__la_family_id",
+    "started_on",
+    "intensity",
+    "lead_professional__username",
+    "ended_on",
+    "end_reason",
+)
+STATUS_CHANGE_FIELDS = (
+    "family__la_family_id",
+    "from_status",
+    "to_status",
+    "move",
+    "changed_by",
+    "effective_on",
+)
+
 
 def dump(authority: LocalAuthority) -> dict[str, list[dict[str, Any]]]:
     """What the authority holds, without database ids and timestamps."""
@@ -111,6 +169,26 @@ def dump(authority: LocalAuthority) -> dict[str, list[dict[str, Any]]]:
             FamilyHistoryEntry.objects.filter(family__local_authority=authority)
             .order_by("family__la_family_id")
             .values("family__la_family_id", "action", "actor", "subject_id", "note")
+        ),
+        "assessments": list(
+            Assessment.objects.for_authority(authority)
+            .order_by("family__la_family_id")
+            .values(*ASSESSMENT_FIELDS)
+        ),
+        "criteria": list(
+            CriterionMet.objects.filter(assessment__family__local_authority=authority)
+            .order_by("individual__la_individual_id", "headline__framework", "headline__order")
+            .values(*CRITERION_FIELDS)
+        ),
+        "interventions": list(
+            Intervention.objects.filter(family__local_authority=authority)
+            .order_by("family__la_family_id", "started_on")
+            .values(*INTERVENTION_FIELDS)
+        ),
+        "status_changes": list(
+            StatusChange.objects.filter(family__local_authority=authority)
+            .order_by("family__la_family_id", "effective_on", "id")
+            .values(*STATUS_CHANGE_FIELDS)
         ),
     }
 
@@ -132,7 +210,10 @@ def seeded(authority: LocalAuthority) -> LocalAuthority:
     return authority
 
 
+@pytest.mark.django_db
 def test_the_same_seed_generates_the_same_families_and_another_seed_others() -> None:
+    rules_by_code = framework_catalogue().rules
+
     def families(seed: int) -> list[DemoFamily]:
         fake = Faker("en_GB")
         return [
@@ -143,12 +224,14 @@ def test_the_same_seed_generates_the_same_families_and_another_seed_others() -> 
                 dfe_number="801",
                 today=TODAY,
                 fake=fake,
+                rules_by_code=rules_by_code,
             )
             for number in range(1, 51)
         ]
 
-    assert families(1) == families(1)
-    assert families(1) != families(2)
+    first = families(1)
+    assert first == families(1)
+    assert [f.programme for f in first] != [f.programme for f in families(2)]
 
 
 @pytest.mark.django_db
@@ -158,6 +241,10 @@ def test_loading_the_same_seed_again_stores_the_same_data(seeded: LocalAuthority
     seed(seeded, 300)
     assert dump(seeded) == first
     assert len(first["families"]) == len(first["history"]) == 300
+    assert first["assessments"]
+    assert first["criteria"]
+    assert first["interventions"]
+    assert first["status_changes"]
 
 
 @pytest.mark.django_db
@@ -288,6 +375,33 @@ def test_open_cases_are_led_by_the_authoritys_caseworker(
     seed(authority, 40)
     for family in Family.objects.for_authority(authority):
         assert family.lead_professional == (caseworker if family.case_opened_on else None)
+    interventions = Intervention.objects.filter(family__local_authority=authority)
+    assert interventions
+    assert all(i.lead_professional == caseworker for i in interventions)
+    assessments = Assessment.objects.for_authority(authority)
+    assert all(a.assessed_by == caseworker for a in assessments)
+
+
+@pytest.mark.django_db
+def test_overrides_are_the_team_managers_and_flip_the_decision_on_the_screening_day(
+    authority: LocalAuthority, make_user: Callable[..., User]
+) -> None:
+    manager = make_user(Role.TEAM_MANAGER)
+    make_user(Role.CASEWORKER)
+    seed(authority, 600)
+    overridden = list(
+        Assessment.objects.for_authority(authority).filter(override_eligible__isnull=False)
+    )
+    assert overridden
+    for assessment in overridden:
+        assert assessment.override_eligible is not assessment.eligible
+        assert assessment.override_reason
+        assert assessment.overridden_by == manager
+        assert assessment.overridden_at is not None
+        assert timezone.localtime(assessment.overridden_at).date() == assessment.screened_on
+        # Made while the family awaited a decision: no move came before it.
+        moves = StatusChange.objects.filter(family=assessment.family_id)
+        assert all(m.effective_on >= assessment.screened_on for m in moves)
 
 
 @pytest.mark.django_db
@@ -316,6 +430,142 @@ def test_a_retired_family_id_is_not_used_again(authority: LocalAuthority) -> Non
         .order_by("la_family_id")
         .values_list("la_family_id", flat=True)
     ) == ["DEMO-F000001", "DEMO-F000003"]
+
+
+@pytest.mark.django_db
+def test_every_stored_decision_is_what_the_rules_decide_from_the_stored_criteria(
+    seeded: LocalAuthority,
+) -> None:
+    assessments = (
+        Assessment.objects.for_authority(seeded)
+        .select_related("family", "framework")
+        .prefetch_related(
+            "family__members", "criteria__individual", "criteria__headline", "criteria__indicator"
+        )
+    )
+    rules_by_framework: dict[int, rules.FrameworkRules] = {}
+    for assessment in assessments:
+        framework = assessment.framework
+        if framework.pk not in rules_by_framework:
+            rules_by_framework[framework.pk] = rules_for(framework)
+        criteria = list(assessment.criteria.all())
+        decision = rules.decide(
+            rules=rules_by_framework[framework.pk],
+            members=[member_facts(member) for member in assessment.family.members.all()],
+            criteria=[
+                rules.CriterionFacts(
+                    member_key=str(c.individual.public_id), headline_code=c.headline.code
+                )
+                for c in criteria
+            ],
+            screened_on=assessment.screened_on,
+        )
+        assert assessment.eligible == decision.eligible
+        assert assessment.headlines_counted == list(decision.headlines_counted)
+        assert assessment.reasons == list(decision.reasons)
+        assert assessment.framework_version == decision.framework_version
+        assert framework.code == framework_code_on(assessment.screened_on)
+        assert assessment.family.referred_on <= assessment.screened_on
+        assert criteria, "a screening records at least one criterion"
+        for criterion in criteria:
+            assert criterion.individual.family_id == assessment.family_id
+            assert criterion.headline.framework_id == framework.pk
+            assert criterion.indicator.headline_id == criterion.headline_id
+            assert criterion.individual.date_of_birth <= criterion.evidence_on
+            assert criterion.evidence_on <= assessment.screened_on
+            assert criterion.evidence_source in EvidenceSource.values
+
+
+def effective_eligibility_on(assessments: list[Assessment], day: datetime.date) -> bool | None:
+    """The effective decision of the latest assessment screened by `day`, as the status
+    service would take it."""
+    made = [a for a in assessments if a.screened_on <= day]
+    return made[-1].effective_eligible if made else None
+
+
+@pytest.mark.django_db
+def test_every_status_history_is_one_the_state_machine_allows_and_ends_at_the_status(
+    seeded: LocalAuthority,
+) -> None:
+    families = Family.objects.for_authority(seeded).prefetch_related(
+        "assessments", "interventions", "status_changes"
+    )
+    for family in families:
+        assessments = sorted(family.assessments.all(), key=lambda a: (a.screened_on, a.pk))
+        changes = sorted(family.status_changes.all(), key=lambda c: (c.effective_on, c.pk))
+        status = FamilyStatus.REFERRED.value
+        for change in changes:
+            eligible = effective_eligibility_on(assessments, change.effective_on)
+            assert change.from_status == status, family
+            status = next_status(current=status, move=Move(change.move), eligible=eligible)
+            assert change.to_status == status, family
+            assert change.changed_by is None
+            assert family.referred_on <= change.effective_on <= TODAY
+        assert status == family.status, family
+
+        interventions = sorted(family.interventions.all(), key=lambda i: i.started_on)
+        for intervention in interventions:
+            assert assessments[0].screened_on <= intervention.started_on <= TODAY
+            if intervention.ended_on:
+                assert intervention.started_on <= intervention.ended_on <= TODAY
+                assert intervention.end_reason in EndReason.values
+            assert intervention.intensity in SupportIntensity.values
+        starts = [c.effective_on for c in changes if c.move == Move.START_SUPPORT]
+        assert starts == [i.started_on for i in interventions], family
+        assert family.case_opened_on == (interventions[0].started_on if interventions else None)
+        if family.status == FamilyStatus.CLOSED:
+            assert family.case_closed_on == interventions[-1].ended_on
+            assert family.case_closed_on is not None
+        else:
+            assert family.case_closed_on is None
+        if family.status == FamilyStatus.INTERVENTION:
+            assert interventions[-1].ended_on is None
+
+
+@pytest.mark.django_db
+def test_both_decisions_and_every_status_appear_in_a_few_hundred_families(
+    seeded: LocalAuthority,
+) -> None:
+    assessments = Assessment.objects.for_authority(seeded)
+    eligible = assessments.filter(eligible=True).count()
+    assert 0.8 * 300 <= assessments.count() <= 0.95 * 300
+    assert 0.7 < eligible / assessments.count() < 0.9
+    statuses = Counter(Family.objects.for_authority(seeded).values_list("status", flat=True))
+    assert set(statuses) == set(FamilyStatus.values), statuses
+    assert {a.framework.code for a in assessments.select_related("framework")} == {
+        "2015-2020",
+        "2022-2025",
+    }
+    reasons = set(
+        Intervention.objects.filter(family__local_authority=seeded).values_list(
+            "end_reason", flat=True
+        )
+    )
+    assert EndReason.OUTCOMES_ACHIEVED in reasons
+    assert len(reasons) > 2
+
+
+@pytest.mark.django_db
+def test_no_demo_date_is_after_the_day_it_was_loaded(authority: LocalAuthority) -> None:
+    today = datetime.date(2022, 5, 10)
+    demo_families_seed(authority=authority, families=200, seed=5, today=today)
+    families = Family.objects.for_authority(authority)
+    assessments = Assessment.objects.for_authority(authority)
+    interventions = Intervention.objects.filter(family__local_authority=authority)
+    dated: list[tuple[QuerySet[Any], str]] = [
+        (families, "referred_on"),
+        (families, "case_opened_on"),
+        (families, "case_closed_on"),
+        (assessments, "screened_on"),
+        (CriterionMet.objects.filter(assessment__family__local_authority=authority), "evidence_on"),
+        (StatusChange.objects.filter(family__local_authority=authority), "effective_on"),
+        (interventions, "started_on"),
+        (interventions, "ended_on"),
+    ]
+    latest = {field: rows.aggregate(latest=Max(field))["latest"] for rows, field in dated}
+    assert all(day is not None and day <= today for day in latest.values()), latest
+    overridden = assessments.aggregate(latest=Max("overridden_at"))["latest"]
+    assert overridden is None or timezone.localtime(overridden).date() <= today
 
 
 member_numbers = st.tuples(st.integers(1, MAX_FAMILY_NUMBER), st.integers(1, MAX_MEMBERS)).map(
@@ -363,8 +613,9 @@ def test_seed_demo_prints_the_same_on_a_second_run_and_says_what_it_created() ->
     second_out, second_err = run("--families", "25", "--seed", "3")
     assert first_out == second_out
     assert "Demo families: 25" in first_out
-    assert "Created 25 families and " in first_err
-    assert "Created 0 families and 0 members" in second_err
+    assert "By status: Referred " in first_out
+    assert "Created 25 families, " in first_err
+    assert "Created 0 families, 0 members and 0 assessments" in second_err
     assert Family.objects.count() == 25
 
 

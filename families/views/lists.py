@@ -66,7 +66,7 @@ def family_list_page(
             ),
         )
     )
-    results: Sequence[Family]
+    results: FamilyQuerySet | CaseloadFirst
     if filters.get("sort"):
         results = families.order_by(*FamilyFilterForm.SORTS[filters["sort"]][1])
     elif filters.get("q"):

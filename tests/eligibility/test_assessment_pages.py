@@ -250,3 +250,20 @@ def test_the_family_page_offers_the_moves_the_status_allows(client_as, family) -
     assert "Start support" in html
     assert "Place in comparison group" in html
     assert "Confirm not eligible" not in html
+
+
+def test_closing_a_comparison_family_gives_its_case_both_dates(client_as, family) -> None:
+    client = client_as(Role.CASEWORKER)
+    assess(client, family, criterion(0, "HEALTH"), criterion(1, "EDUCATION"))
+    for url, data in [
+        ("eligibility:place_in_comparison", {}),
+        ("eligibility:close", {"end_reason": "moved_away"}),
+    ]:
+        client.post(reverse(url, args=[family.public_id]),
+                    {"on_0": "20", "on_1": "3", "on_2": "2025"} | data)  # fmt: skip
+    family.refresh_from_db()
+    assert family.status == FamilyStatus.CLOSED
+    assert (family.case_opened_on, family.case_closed_on) == (
+        datetime.date(2025, 3, 10), datetime.date(2025, 3, 20),
+    )  # fmt: skip
+    family.full_clean()

@@ -9,4 +9,10 @@ Identifiers are not drawn at random: their bodies are numbered by (family, membe
 demo members of an authority can share one, whatever seeds were used. Every value is made
 with the check-digit helpers of `families.identifiers` and checked by its `clean_*` function
 before it is stored.
+
+Most families are also assessed, from a stream of their own (so tuning it never changes the
+people): criteria that fit each member, the decision made by `eligibility.rules.decide` as
+the services make it, now and then a team manager's override, and a status history whose
+every move `eligibility.status.next_status` allows, with its support periods. Nothing is
+dated after the `today` the loader is given.
 """

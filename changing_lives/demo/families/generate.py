@@ -3,12 +3,14 @@
 import datetime
 import random
 import re
-import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from django.core.exceptions import ValidationError
 from faker import Faker
 
+from changing_lives.demo.families.assessment import demo_assessment_generate
+from changing_lives.demo.families.history import demo_programme_generate
 from changing_lives.demo.families.identifiers import demo_nhs_number, demo_nino, demo_uln, demo_upn
 from changing_lives.demo.families.records import (
     FAMILY_ID_PREFIX,
@@ -18,7 +20,9 @@ from changing_lives.demo.families.records import (
     DemoAddress,
     DemoFamily,
     DemoMember,
+    demo_uuid,
 )
+from eligibility.rules import FrameworkRules
 from families.identifiers import (
     clean_postcode,
 )
@@ -47,12 +51,14 @@ def demo_family_generate(
     dfe_number: str | None,
     today: datetime.date,
     fake: Faker,
+    rules_by_code: Mapping[str, FrameworkRules],
 ) -> DemoFamily:
     """Family `number` for `seed` and the authority with GSS code `authority_code`.
 
     `dfe_number` goes into UPNs; None when it is not a known DfE number (no UPN could be
     valid, so none is made). `fake` is re-seeded here: pass one Faker("en_GB") for a whole
-    run, as creating one is slow.
+    run, as creating one is slow. `rules_by_code` holds the rules of each framework by code
+    (frameworks.framework_catalogue), which decide the family's eligibility.
     """
     if not 1 <= number <= MAX_FAMILY_NUMBER:
         raise ValueError(f"family number must be 1 to {MAX_FAMILY_NUMBER}")
@@ -64,45 +70,31 @@ def demo_family_generate(
     referred_on = FIRST_REFERRAL + datetime.timedelta(
         days=rng.randrange((today - FIRST_REFERRAL).days + 1)
     )
-    case_opened_on = _date_after(rng, referred_on, today, chance=0.7, days=(0, 60))
-    case_closed_on = case_opened_on and _date_after(
-        rng, case_opened_on, today, chance=0.6, days=(90, 540)
-    )
     people = _household(rng, fake, referred_on=referred_on)
     members = tuple(
         _member(rng, fake, person, family=number, index=index, dfe_number=dfe_number)
         for index, person in enumerate(people, start=1)
     )
+    # The programme has a stream of its own too, so tuning it never changes the people.
+    programme_rng = random.Random(f"{stream}:programme")  # noqa: S311
+    assessment = demo_assessment_generate(
+        programme_rng,
+        members=members,
+        referred_on=referred_on,
+        today=today,
+        rules_by_code=rules_by_code,
+    )
     return DemoFamily(
         number=number,
         la_family_id=f"{FAMILY_ID_PREFIX}{number:06d}",
-        public_id=_uuid(rng),
+        public_id=demo_uuid(rng),
         # A few families have no postcode on record.
         address=_address(rng, fake, with_postcode=rng.random() > 0.03),
         referred_on=referred_on,
-        case_opened_on=case_opened_on,
-        case_closed_on=case_closed_on,
         notes=rng.choice(NEUTRAL_NOTES) if rng.random() < 0.3 else "",
         members=members,
+        programme=demo_programme_generate(programme_rng, assessment=assessment, today=today),
     )
-
-
-def _uuid(rng: random.Random) -> uuid.UUID:
-    return uuid.UUID(int=rng.getrandbits(128), version=4)
-
-
-def _date_after(
-    rng: random.Random,
-    start: datetime.date,
-    today: datetime.date,
-    *,
-    chance: float,
-    days: tuple[int, int],
-) -> datetime.date | None:
-    """With `chance`, a date `days` after `start`; None if that would be after today."""
-    happened = rng.random() < chance
-    later = start + datetime.timedelta(days=rng.randint(*days))
-    return later if happened and later <= today else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,7 +274,7 @@ def _member(
     )
     return DemoMember(
         la_individual_id=f"DEMO-I{family:06d}-{index}",
-        public_id=_uuid(rng),
+        public_id=demo_uuid(rng),
         forename=_first_name(fake, person.gender),
         other_names=_first_name(fake, person.gender) if rng.random() < 0.3 else "",
         surname=person.surname,

@@ -3,18 +3,23 @@
 import datetime
 import itertools
 import time
+from collections import Counter
 from dataclasses import replace
 
 from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
-from changing_lives.accounts.models import User
-from changing_lives.accounts.roles import Role
 from changing_lives.authorities.models import LocalAuthority
 from changing_lives.authorities.services import authority_create
+from changing_lives.demo.families.frameworks import FrameworkCatalogue, framework_catalogue
 from changing_lives.demo.families.generate import demo_family_generate
 from changing_lives.demo.families.identifiers import identifiers_check
+from changing_lives.demo.families.load_programme import (
+    DemoStaff,
+    demo_staff,
+    programme_rows_create,
+)
 from changing_lives.demo.families.records import (
     FAMILY_ID,
     FAMILY_ID_PREFIX,
@@ -22,6 +27,7 @@ from changing_lives.demo.families.records import (
     DemoAddress,
     DemoFamily,
     DemoMember,
+    ProgrammeRows,
     SeedResult,
 )
 from families.la_ids import ReferenceKind, reference_digest
@@ -30,6 +36,7 @@ from families.models import (
     DfeLaNumber,
     Family,
     FamilyHistoryEntry,
+    FamilyStatus,
     Individual,
     RetiredReference,
     search_name_of,
@@ -67,20 +74,23 @@ def demo_families_seed(
 ) -> SeedResult:
     """Make sure demo families 1 to `families` exist in `authority`, creating the missing.
 
-    Each batch of `batch_size` families is one transaction: families, then their members
-    and one "created" history entry each, in bulk. A family number whose LA family ID is in
-    use, or was once (retired), is skipped. A generated identifier that a member of the
-    authority already holds (typed by hand, say) is left blank rather than shared.
+    Each batch of `batch_size` families is one transaction: families, then their members,
+    one "created" history entry each, and their assessments, criteria, support periods and
+    status moves, in bulk. A family number whose LA family ID is in use, or was once
+    (retired), is skipped. A generated identifier that a member of the authority already
+    holds (typed by hand, say) is left blank rather than shared. No date is after `today`.
     """
     started = time.perf_counter()
     today = today or timezone.localdate()
     missing = _missing_family_numbers(authority, families)
     members_created = 0
+    programme = ProgrammeRows()
     if missing:
         known = dfe_la_numbers()
         dfe_number = authority.dfe_number if authority.dfe_number in known else None
         taken = _identifiers_held(authority)
-        caseworkers = _caseworker_ids(authority)
+        staff = demo_staff(authority)
+        catalogue = framework_catalogue()
         fake = Faker("en_GB")
         for numbers in itertools.batched(missing, batch_size):
             batch = [
@@ -91,6 +101,7 @@ def demo_families_seed(
                     dfe_number=dfe_number,
                     today=today,
                     fake=fake,
+                    rules_by_code=catalogue.rules,
                 )
                 for number in numbers
             ]
@@ -98,13 +109,18 @@ def demo_families_seed(
             identifiers_check(
                 (member for family in batch for member in family.members), known_la_numbers=known
             )
-            members_created += _load(authority, batch, caseworkers=caseworkers)
+            members, rows = _load(authority, batch, staff=staff, catalogue=catalogue)
+            members_created += members
+            programme += rows
+    demo = Family.objects.for_authority(authority).filter(la_family_id__startswith=FAMILY_ID_PREFIX)
     return SeedResult(
         families_created=len(missing),
         members_created=members_created,
-        demo_families=Family.objects.for_authority(authority)
-        .filter(la_family_id__startswith=FAMILY_ID_PREFIX)
-        .count(),
+        programme_created=programme,
+        demo_families=demo.count(),
+        demo_statuses=Counter(
+            FamilyStatus(status) for status in demo.values_list("status", flat=True)
+        ),
         seconds=time.perf_counter() - started,
     )
 
@@ -170,20 +186,16 @@ def _without_taken_identifiers(family: DemoFamily, taken: dict[str, set[str]]) -
     return replace(family, members=members)
 
 
-def _caseworker_ids(authority: LocalAuthority) -> list[int]:
-    return list(
-        User.objects.filter(
-            local_authority=authority, is_active=True, groups__name=Role.CASEWORKER.value
-        )
-        .order_by("username")
-        .values_list("pk", flat=True)
-    )
-
-
 @transaction.atomic
-def _load(authority: LocalAuthority, batch: list[DemoFamily], *, caseworkers: list[int]) -> int:
+def _load(
+    authority: LocalAuthority,
+    batch: list[DemoFamily],
+    *,
+    staff: DemoStaff,
+    catalogue: FrameworkCatalogue,
+) -> tuple[int, ProgrammeRows]:
     rows = Family.objects.bulk_create(
-        [_family_row(authority, family, caseworkers=caseworkers) for family in batch]
+        [_family_row(authority, family, staff=staff) for family in batch]
     )
     members = Individual.objects.bulk_create(
         [
@@ -198,26 +210,34 @@ def _load(authority: LocalAuthority, batch: list[DemoFamily], *, caseworkers: li
         )
         for row in rows
     )
-    return len(members)
+    programme = programme_rows_create(
+        list(zip(rows, batch, strict=True)),
+        members={member.public_id: member for member in members},
+        catalogue=catalogue,
+        staff=staff,
+    )
+    return len(members), programme
 
 
-def _family_row(authority: LocalAuthority, family: DemoFamily, *, caseworkers: list[int]) -> Family:
-    # An open case has a lead professional: the authority's caseworkers take turns.
-    lead = caseworkers[family.number % len(caseworkers)] if caseworkers else None
+def _family_row(authority: LocalAuthority, family: DemoFamily, *, staff: DemoStaff) -> Family:
+    programme = family.programme
     address = family.address
     return Family(
         public_id=family.public_id,
         local_authority=authority,
         la_family_id=family.la_family_id,
-        lead_professional_id=lead if family.case_opened_on else None,
+        # As the status service does: starting support names the lead professional, who
+        # stays named on the family once support ends.
+        lead_professional_id=staff.caseworker_for(family.number) if programme.supports else None,
         address_line_1=address.line_1,
         address_line_2=address.line_2,
         town=address.town,
         postcode=address.postcode,
         uprn=address.uprn,
         referred_on=family.referred_on,
-        case_opened_on=family.case_opened_on,
-        case_closed_on=family.case_closed_on,
+        case_opened_on=programme.case_opened_on,
+        case_closed_on=programme.case_closed_on,
+        status=programme.status,
         notes=family.notes,
     )
 

@@ -1,11 +1,17 @@
 """What a generated demo family is made of, before it is stored."""
 
 import datetime
+import random
 import re
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 
+from eligibility.models import EndReason, EvidenceSource, SupportIntensity
+from eligibility.rules import Decision
+from eligibility.status import Move
 from families.models import (
+    FamilyStatus,
     Gender,
     Relationship,
 )
@@ -17,6 +23,10 @@ MAX_FAMILY_NUMBER = 999_999
 MAX_MEMBERS = 8
 # The first referrals of the 2015-20 framework.
 FIRST_REFERRAL = datetime.date(2015, 4, 1)
+
+
+def demo_uuid(rng: random.Random) -> uuid.UUID:
+    return uuid.UUID(int=rng.getrandbits(128), version=4)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,21 +61,120 @@ class DemoMember:
 
 
 @dataclass(frozen=True, slots=True)
+class DemoCriterion:
+    """A member meets a headline, on this evidence (codes, as the loader maps them to rows)."""
+
+    member: uuid.UUID  # the member's public_id
+    headline_code: str
+    indicator_code: str
+    evidence_on: datetime.date
+    evidence_source: EvidenceSource
+    evidence_note: str
+
+
+@dataclass(frozen=True, slots=True)
+class DemoOverride:
+    """A team manager's override: it always flips the computed decision."""
+
+    eligible: bool
+    reason: str
+    at: datetime.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DemoAssessment:
+    public_id: uuid.UUID
+    framework_code: str
+    screened_on: datetime.date
+    criteria: tuple[DemoCriterion, ...]
+    # Made by eligibility.rules.decide from the criteria and members, as the product does.
+    decision: Decision
+    override: DemoOverride | None
+
+    @property
+    def effective_eligible(self) -> bool:
+        return self.decision.eligible if self.override is None else self.override.eligible
+
+
+@dataclass(frozen=True, slots=True)
+class DemoMove:
+    """One status change, as eligibility.status.next_status allowed it."""
+
+    move: Move
+    from_status: FamilyStatus
+    to_status: FamilyStatus
+    on: datetime.date
+
+
+@dataclass(frozen=True, slots=True)
+class DemoSupport:
+    """A period of support; its lead professional is chosen by the loader, which knows the
+    authority's caseworkers."""
+
+    started_on: datetime.date
+    intensity: SupportIntensity
+    ended_on: datetime.date | None
+    end_reason: EndReason | None
+
+
+@dataclass(frozen=True, slots=True)
+class DemoProgramme:
+    """A family's way through the programme: its assessment (if screened yet), every status
+    move in order, and its support periods."""
+
+    assessment: DemoAssessment | None
+    moves: tuple[DemoMove, ...]
+    supports: tuple[DemoSupport, ...]
+
+    @property
+    def status(self) -> FamilyStatus:
+        return self.moves[-1].to_status if self.moves else FamilyStatus.REFERRED
+
+    @property
+    def case_opened_on(self) -> datetime.date | None:
+        # The case opens when support first starts, as the status service records it.
+        return self.supports[0].started_on if self.supports else None
+
+    @property
+    def case_closed_on(self) -> datetime.date | None:
+        return self.supports[-1].ended_on if self.supports else None
+
+
+@dataclass(frozen=True, slots=True)
 class DemoFamily:
     number: int
     la_family_id: str
     public_id: uuid.UUID
     address: DemoAddress
     referred_on: datetime.date
-    case_opened_on: datetime.date | None
-    case_closed_on: datetime.date | None
     notes: str
     members: tuple[DemoMember, ...]
+    programme: DemoProgramme
+
+
+@dataclass(frozen=True)
+class ProgrammeRows:
+    """How many rows of each kind a family's programme was stored in."""
+
+    assessments: int = 0
+    criteria: int = 0
+    interventions: int = 0
+    status_changes: int = 0
+
+    def __add__(self, other: "ProgrammeRows") -> "ProgrammeRows":
+        return ProgrammeRows(
+            assessments=self.assessments + other.assessments,
+            criteria=self.criteria + other.criteria,
+            interventions=self.interventions + other.interventions,
+            status_changes=self.status_changes + other.status_changes,
+        )
 
 
 @dataclass(frozen=True)
 class SeedResult:
     families_created: int
     members_created: int
+    programme_created: ProgrammeRows
     demo_families: int
+    demo_statuses: Counter[FamilyStatus]  # of every demo family the authority holds
     seconds: float

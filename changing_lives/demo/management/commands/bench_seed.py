@@ -14,7 +14,7 @@ from django.db import connection
 
 from changing_lives.demo.families.load import demo_families_seed, seed_authority_ensure
 from changing_lives.errors import validation_messages
-from families.models import Family
+from families.models import Family, FamilyStatus
 
 DEFAULT_FAMILIES = 30_000
 # A GSS code of the right shape that no real authority has, so a benchmark run never
@@ -52,10 +52,22 @@ class Command(BaseCommand):
         result = demo_families_seed(
             authority=authority, families=options["families"], seed=options["seed"]
         )
-        rows = result.families_created + result.members_created
-        self.stdout.write(f"database:     {connection.vendor} {connection.settings_dict['NAME']}")
-        self.stdout.write(f"families:     {result.families_created}")
-        self.stdout.write(f"individuals:  {result.members_created}")
-        self.stdout.write(f"history rows: {result.families_created}")
-        self.stdout.write(f"seconds:      {result.seconds:.1f}")
-        self.stdout.write(f"rows/second:  {rows / result.seconds:,.0f} (families and individuals)")
+        programme = result.programme_created
+        counts = {
+            "families": result.families_created,
+            "individuals": result.members_created,
+            "history rows": result.families_created,  # one "created" entry per family
+            "assessments": programme.assessments,
+            "criteria": programme.criteria,
+            "interventions": programme.interventions,
+            "status changes": programme.status_changes,
+        }
+        database = f"{connection.vendor} {connection.settings_dict['NAME']}"
+        self.stdout.write(f"{'database:':<16} {database}")
+        for name, count in counts.items():
+            self.stdout.write(f"{name + ':':<16} {count}")
+        for status in FamilyStatus:
+            self.stdout.write(f"  {status.label + ':':<30} {result.demo_statuses[status]}")
+        self.stdout.write(f"{'seconds:':<16} {result.seconds:.1f}")
+        rows = sum(counts.values())
+        self.stdout.write(f"{'rows/second:':<16} {rows / result.seconds:,.0f} (all the rows above)")

@@ -25,6 +25,7 @@ from changing_lives.demo.users import (
     demo_users_ensure,
 )
 from changing_lives.errors import validation_messages
+from families.models import FamilyStatus
 
 DEFAULT_FAMILIES = 200
 DEFAULT_SEED = 20150401
@@ -86,13 +87,18 @@ class Command(BaseCommand):
             authority=authority, families=options["families"], seed=options["seed"]
         )
         self.stderr.write(
-            f"Created {result.families_created} families and {result.members_created} "
-            f"members in {result.seconds:.1f} seconds."
+            f"Created {result.families_created} families, {result.members_created} members "
+            f"and {result.programme_created.assessments} assessments "
+            f"in {result.seconds:.1f} seconds."
         )
         self.stdout.write(f"Demo data ready for {authority.name} ({authority.gss_code}).")
         self.stdout.write(
             f"Demo families: {result.demo_families} (LA family IDs {FAMILY_ID_PREFIX}...)."
         )
+        statuses = ", ".join(
+            f"{status.label} {result.demo_statuses[status]}" for status in FamilyStatus
+        )
+        self.stdout.write(f"By status: {statuses}.")
         if users:
             self.stdout.write("Demo users (one per role), all with the password below:")
             for user in users:
