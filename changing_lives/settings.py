@@ -234,6 +234,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "changing_lives.accounts.tasks.login_attempts_expire",
         "schedule": crontab(minute=15),
     },
+    "create-progress-periods-ahead": {
+        "task": "progress.tasks.periods_create_ahead",
+        "schedule": crontab(hour=2, minute=5),
+    },
 }
 
 # --- Logging ---------------------------------------------------------------------------
@@ -253,6 +257,10 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
     },
 }
+
+# --- Family Progress Data ---------------------------------------------------------------
+# Days after a period ends that its returns are due, for periods created automatically.
+FPD_RETURN_DUE_DAYS = env.int("FPD_RETURN_DUE_DAYS", default=30)
 
 # --- The service -----------------------------------------------------------------------
 SERVICE_NAME = "Changing Lives"

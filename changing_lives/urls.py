@@ -9,5 +9,6 @@ urlpatterns = [
     path("authority/", include("changing_lives.authorities.urls")),
     path("families/", include("families.urls")),
     path("", include("eligibility.urls")),
+    path("progress/", include("progress.urls")),
     path("healthz", healthz, name="healthz"),
 ]

@@ -340,6 +340,8 @@ class FamilyHistoryEntry(models.Model):
         ASSESSED = "assessed", "Assessment recorded"
         DECISION_OVERRIDDEN = "decision_overridden", "Eligibility decision overridden"
         STATUS_CHANGED = "status_changed", "Status changed"
+        PROGRESS_RECORDED = "progress_recorded", "Progress data recorded"
+        PROGRESS_CORRECTED = "progress_corrected", "Progress data corrected after completion"
 
     family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="history")
     occurred_at = models.DateTimeField(auto_now_add=True)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from changing_lives.accounts.roles import Role
 from eligibility.models import Assessment, Framework
 from families.models import Family
+from progress.models import Period
 from tests.urlwalk import PUBLIC_URL_NAMES, walk
 
 RECORD_URLS = [url for url in walk() if url.takes_arguments and url.name not in PUBLIC_URL_NAMES]
@@ -25,6 +26,7 @@ def real_arguments(family: Family) -> dict[str, object]:
         screened_on=family.referred_on, eligible=False,
     )  # fmt: skip
     return {
+        "period_start": Period.objects.order_by("start_on").first().start_on.isoformat(),  # type: ignore[union-attr]
         "public_id": family.public_id,
         "member_id": member.public_id,
         "assessment_id": assessment.public_id,

@@ -33,12 +33,18 @@ FAMILY_RECORDS = frozenset(
 ASSESSING = frozenset(
     {"eligibility.view_assessment", "eligibility.add_assessment", "eligibility.manage_support"}
 )
+RECORDING_PROGRESS = frozenset({"progress.view_familyreturn", "progress.change_familyreturn"})
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.CASEWORKER: FAMILY_RECORDS | ASSESSING,
+    Role.CASEWORKER: FAMILY_RECORDS | ASSESSING | RECORDING_PROGRESS,
     Role.TEAM_MANAGER: FAMILY_RECORDS
     | ASSESSING
-    | {"eligibility.override_assessment", "eligibility.view_programme_overview"},
+    | RECORDING_PROGRESS
+    | {
+        "eligibility.override_assessment",
+        "eligibility.view_programme_overview",
+        "progress.view_completeness",
+    },
     # Data officers fix data-quality problems in the records they check.
     Role.DATA_OFFICER: frozenset(
         {
@@ -46,6 +52,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "families.change_family",
             "eligibility.view_assessment",
             "eligibility.view_programme_overview",
+            "progress.view_familyreturn",
+            "progress.change_familyreturn",
+            "progress.view_completeness",
         }
     ),
     Role.ADMIN: frozenset(
@@ -53,6 +62,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "audit.view_audit_trail",
             "authorities.change_own_authority",
             "eligibility.change_framework",
+            "progress.manage_progress_reference",
         }
     ),
 }

@@ -23,3 +23,7 @@ class AuditAction(StrEnum):
     ASSESSMENT_OVERRIDDEN = "assessment_overridden"
     STATUS_CHANGED = "status_changed"
     AUTHORITY_FRAMEWORK_CHANGED = "authority_framework_changed"
+    PROGRESS_SAVED = "progress_saved"
+    PROGRESS_COMPLETED = "progress_completed"
+    PROGRESS_GAPS_DOWNLOADED = "progress_gaps_downloaded"
+    PROGRESS_REFERENCE_CHANGED = "progress_reference_changed"

@@ -38,6 +38,12 @@ NAVIGATION: tuple[NavItem, ...] = (
         in_header=False,
     ),
     NavItem(
+        "Progress",
+        "progress:due",
+        "progress.view_familyreturn",
+        "Family Progress Data returns due now and overdue, for your caseload.",
+    ),
+    NavItem(
         "Programme",
         "eligibility:overview",
         "eligibility.view_programme_overview",

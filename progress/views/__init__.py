@@ -1,0 +1,1 @@
+"""Family Progress Data pages: what is due, a family's return, completeness, reference data."""
