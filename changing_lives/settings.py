@@ -238,6 +238,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "progress.tasks.periods_create_ahead",
         "schedule": crontab(hour=2, minute=5),
     },
+    "expire-nis-packages": {
+        "task": "nis_export.tasks.submissions_expire",
+        "schedule": crontab(hour=3, minute=10),
+    },
+    "fail-stale-nis-builds": {
+        "task": "nis_export.tasks.submissions_reap_stale",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 # --- Logging ---------------------------------------------------------------------------
@@ -261,6 +269,12 @@ LOGGING = {
 # --- Family Progress Data ---------------------------------------------------------------
 # Days after a period ends that its returns are due, for periods created automatically.
 FPD_RETURN_DUE_DAYS = env.int("FPD_RETURN_DUE_DAYS", default=30)
+
+# --- National Impact Study ---------------------------------------------------------------
+# Days a built package can be downloaded before it is deleted (its manifest and audit stay).
+NIS_FILE_DAYS = env.int("NIS_FILE_DAYS", default=30)
+# A build that has sent no heartbeat for this long is taken as dead (its worker was killed).
+NIS_BUILD_STALE_SECONDS = env.int("NIS_BUILD_STALE_SECONDS", default=300)
 
 # --- The service -----------------------------------------------------------------------
 SERVICE_NAME = "Changing Lives"

@@ -42,6 +42,8 @@ class AuditEvent(models.Model):
     object_type = models.CharField(max_length=64, blank=True)
     object_id = models.CharField(max_length=64, blank=True, db_index=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # Machine facts only, such as a file's name and SHA-256: never personal data.
+    detail = models.CharField(max_length=200, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 

@@ -20,6 +20,7 @@ def audit_record(
     local_authority: LocalAuthority | None = None,
     obj: models.Model | None = None,
     request: HttpRequest | None = None,
+    detail: str = "",
 ) -> AuditEvent:
     """Append one event to the trail.
 
@@ -42,4 +43,5 @@ def audit_record(
         object_type=object_type,
         object_id=object_id,
         ip_address=get_client_ip_address(request) if request is not None else None,
+        detail=detail,
     )

@@ -1,0 +1,365 @@
+"""Building a NIS submission: request it, claim it, write and encrypt the package, in one pass.
+
+The package is written straight into GnuPG (nis_export/openpgp.py): the zip of the CSV files
+and the manifest exists only as a stream, so nothing unencrypted reaches the disk. Rows are
+checked as they are written; if any error is found the ciphertext is deleted and the
+submission is blocked, with its issues kept for the data officer.
+
+Safe to run twice: a build starts only by claiming its queued row (an UPDATE that one worker
+wins), and a build whose worker died is marked failed once its heartbeat is stale.
+"""
+
+import csv
+import datetime
+import hashlib
+import importlib.metadata
+import io
+import json
+import shutil
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from changing_lives.accounts.models import User
+from changing_lives.audit.actions import AuditAction
+from changing_lives.audit.services import audit_record
+from changing_lives.authorities.models import LocalAuthority
+from nis_export import columns, validation
+from nis_export.extract import (
+    families_in_extract,
+    family_chunks,
+    fpd_rows,
+    individual_row,
+)
+from nis_export.models import (
+    IssueSeverity,
+    RecipientKey,
+    Submission,
+    SubmissionStatus,
+    ValidationIssue,
+)
+from nis_export.openpgp import encrypting_writer
+from progress.models import ProgressValue
+
+# Fixed zip member times make two builds of the same data byte-identical inside.
+ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+ISSUES_PER_INSERT = 1000
+
+
+def current_recipient_keys() -> list[RecipientKey]:
+    now = timezone.now()
+    keys = RecipientKey.objects.filter(retired_at__isnull=True)
+    return [key for key in keys if key.expires_at is None or key.expires_at > now]
+
+
+def submissions_reap_stale() -> int:
+    """Mark failed every build whose worker stopped sending heartbeats, and delete whatever
+    it left (only ciphertext is ever written, but a half-written file is no use to anyone)."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=settings.NIS_BUILD_STALE_SECONDS)
+    stale = list(
+        Submission.objects.filter(status=SubmissionStatus.BUILDING, heartbeat_at__lt=cutoff)
+    )
+    for submission in stale:
+        _discard_files(submission)
+        Submission.objects.filter(pk=submission.pk, status=SubmissionStatus.BUILDING).update(
+            status=SubmissionStatus.FAILED,
+            finished_at=timezone.now(),
+            failure_reason="The build stopped part way (its worker ended): build it again",
+        )
+    return len(stale)
+
+
+@transaction.atomic
+def submission_request(
+    *,
+    actor: User,
+    authority: LocalAuthority,
+    snapshot_on: datetime.date,
+    request: HttpRequest | None = None,
+) -> Submission:
+    """Queue a build. Refused while no recipient key is usable or another build is under
+    way for the authority; the task starts once this transaction commits."""
+    from nis_export.tasks import build_submission  # the task module imports this one
+
+    if snapshot_on > timezone.localdate():
+        raise ValidationError({"snapshot_on": "Snapshot date must be today or in the past"})
+    if not current_recipient_keys():
+        raise ValidationError(
+            "No recipient key is configured (or every key has expired): an admin must add "
+            "the recipient's public key before a submission can be built",
+            code="no_recipient_key",
+        )
+    submissions_reap_stale()
+    LocalAuthority.objects.select_for_update().get(pk=authority.pk)  # one request at a time
+    active = Submission.objects.for_authority(authority).filter(
+        status__in=[SubmissionStatus.QUEUED, SubmissionStatus.BUILDING]
+    )
+    if active.exists():
+        raise ValidationError(
+            "A submission is already being built for your authority: wait for it to finish",
+            code="build_in_progress",
+        )
+    submission = Submission.objects.create(
+        local_authority=authority, snapshot_on=snapshot_on, requested_by=actor
+    )
+    audit_record(action=AuditAction.NIS_REQUESTED, actor=actor, obj=submission, request=request)
+    transaction.on_commit(lambda: build_submission.delay(submission.pk))
+    return submission
+
+
+def submission_claim(submission_id: int) -> Submission | None:
+    """Take a queued submission for building; None if another worker has it, or it is gone."""
+    now = timezone.now()
+    claimed = Submission.objects.filter(pk=submission_id, status=SubmissionStatus.QUEUED).update(
+        status=SubmissionStatus.BUILDING, started_at=now, heartbeat_at=now
+    )
+    return Submission.objects.get(pk=submission_id) if claimed else None
+
+
+def submission_run(submission_id: int) -> str | None:
+    """Claim and build one submission; the status it ends in (None if not claimed)."""
+    submission = submission_claim(submission_id)
+    if submission is None:
+        return None
+    try:
+        submission_build(submission)
+    except Exception as error:
+        _discard_files(submission)
+        Submission.objects.filter(pk=submission.pk).update(
+            status=SubmissionStatus.FAILED,
+            finished_at=timezone.now(),
+            failure_reason=_reason(error),
+        )
+        raise
+    submission.refresh_from_db()
+    return submission.status
+
+
+def _reason(error: Exception) -> str:
+    # Never an exception's text: it could quote a record.
+    if isinstance(error, RuntimeError) and str(error).startswith("encryption failed"):
+        return "Encryption failed: check the recipient keys, then build again"
+    return f"The build failed ({type(error).__name__}): build it again, or ask for help"
+
+
+def package_folder(submission: Submission) -> Path:
+    return Path(settings.MEDIA_ROOT) / "nis" / str(submission.public_id)
+
+
+def _discard_files(submission: Submission) -> None:
+    shutil.rmtree(package_folder(submission), ignore_errors=True)
+
+
+class _Hashing(io.RawIOBase):
+    """A writable that hashes and counts what passes through to the zip member."""
+
+    def __init__(self, target: IO[bytes]) -> None:
+        self.target = target
+        self.sha256 = hashlib.sha256()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self.sha256.update(data)
+        self.target.write(data)
+        return len(data)
+
+    def close(self) -> None:
+        if not self.closed:
+            self.target.close()  # finishes the zip member
+        super().close()
+
+
+class _Progress:
+    """Counts rows and sends the heartbeat that shows the build is alive."""
+
+    EVERY = 2000
+
+    def __init__(self, submission: Submission) -> None:
+        self.submission = submission
+        self.rows = 0
+
+    def step(self, rows: int = 1) -> None:
+        before = self.rows // self.EVERY
+        self.rows += rows
+        if self.rows // self.EVERY != before:
+            self.beat()
+
+    def beat(self) -> None:
+        Submission.objects.filter(pk=self.submission.pk).update(
+            rows_done=self.rows, heartbeat_at=timezone.now()
+        )
+
+
+def _csv_member(archive: zipfile.ZipFile, name: str) -> tuple[Any, _Hashing, IO[str]]:
+    info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    raw = archive.open(info, mode="w", force_zip64=True)
+    hashing = _Hashing(raw)
+    text = io.TextIOWrapper(
+        io.BufferedWriter(hashing, buffer_size=1 << 16), encoding="utf-8", newline=""
+    )
+    # RFC 4180: commas, quotes where needed, CRLF line ends.
+    return csv.writer(text, lineterminator="\r\n"), hashing, text
+
+
+def submission_build(submission: Submission) -> None:
+    authority = submission.local_authority
+    snapshot = submission.snapshot_on
+    families = families_in_extract(authority, snapshot)
+    progress = _Progress(submission)
+    Submission.objects.filter(pk=submission.pk).update(
+        rows_total=families.values("members").count()
+    )
+    folder = package_folder(submission)
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = folder / "package.partial"
+    issues = _IssueWriter(submission)
+    counts = {"nis_individuals.csv": 0, "fpd_progress.csv": 0}
+    hashes: dict[str, str] = {}
+    objected = 0
+    corrections: list[int] = []
+    keys = [key.armored for key in current_recipient_keys()]
+    if not keys:
+        raise RuntimeError("encryption failed: no current recipient key")
+
+    with (
+        encrypting_writer(destination=partial, recipient_keys=keys) as sink,
+        zipfile.ZipFile(sink, mode="w") as archive,
+    ):
+        writer, hashing, text = _csv_member(archive, "nis_individuals.csv")
+        writer.writerow([column.name for column in columns.INDIVIDUAL_COLUMNS])
+        for chunk in family_chunks(authority, snapshot):
+            for facts in chunk:
+                objected += facts.objectors
+                issues.add(validation.family_issues(facts))
+                for member in facts.members:
+                    issues.add(validation.member_issues(facts, member, snapshot))
+                    writer.writerow(individual_row(authority, facts, member))
+                counts["nis_individuals.csv"] += len(facts.members)
+                progress.step(len(facts.members) + facts.objectors)
+        text.close()
+        hashes["nis_individuals.csv"] = hashing.sha256.hexdigest()
+        issues.add(validation.shared_identifier_issues(authority, families))
+
+        writer, hashing, text = _csv_member(archive, "fpd_progress.csv")
+        writer.writerow([column.name for column in columns.FPD_COLUMNS])
+        for value, row in fpd_rows(authority, snapshot):
+            writer.writerow(row)
+            counts["fpd_progress.csv"] += 1
+            if value.correction_pending:
+                corrections.append(value.pk)
+        text.close()
+        hashes["fpd_progress.csv"] = hashing.sha256.hexdigest()
+
+        manifest = _manifest(submission, counts, hashes, objected)
+        info = zipfile.ZipInfo("manifest.json", date_time=ZIP_TIME)
+        archive.writestr(info, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    issues.flush()
+    progress.beat()
+
+    if issues.errors:
+        _discard_files(submission)
+        Submission.objects.filter(pk=submission.pk).update(
+            status=SubmissionStatus.BLOCKED, finished_at=timezone.now(), manifest=manifest
+        )
+        audit_record(action=AuditAction.NIS_BLOCKED, actor=submission.requested_by, obj=submission)
+        return
+    _release(submission, partial, manifest, corrections)
+
+
+@transaction.atomic
+def _release(
+    submission: Submission, partial: Path, manifest: dict[str, Any], corrections: list[int]
+) -> None:
+    authority = submission.local_authority
+    name = (
+        f"nis-{authority.gss_code}-{submission.snapshot_on:%Y%m%d}-"
+        f"{str(submission.public_id)[:8]}.zip.gpg"
+    )
+    final = partial.with_name(name)
+    partial.rename(final)
+    digest = hashlib.sha256()
+    with final.open("rb") as package:
+        while chunk := package.read(1 << 20):
+            digest.update(chunk)
+    Submission.objects.filter(pk=submission.pk).update(
+        status=SubmissionStatus.READY,
+        finished_at=timezone.now(),
+        manifest=manifest,
+        package_name=name,
+        package_sha256=digest.hexdigest(),
+        package_size=final.stat().st_size,
+        expires_at=timezone.now() + datetime.timedelta(days=settings.NIS_FILE_DAYS),
+    )
+    # The corrections are in this package now: the next one need not flag them again.
+    ProgressValue.objects.filter(pk__in=corrections).update(correction_pending=False)
+    audit_record(
+        action=AuditAction.NIS_BUILT,
+        actor=submission.requested_by,
+        obj=submission,
+        detail=f"{name} sha256={digest.hexdigest()}",
+    )
+
+
+def _manifest(
+    submission: Submission, counts: dict[str, int], hashes: dict[str, str], objected: int
+) -> dict[str, Any]:
+    authority = submission.local_authority
+    try:
+        version = importlib.metadata.version("changing-lives")
+    except importlib.metadata.PackageNotFoundError:
+        version = "unknown"
+    return {
+        "schema_version": columns.SCHEMA_VERSION,
+        "la_gss_code": authority.gss_code,
+        "la_dfe_number": authority.dfe_number,
+        "snapshot_date": submission.snapshot_on.isoformat(),
+        "product_version": version,
+        "files": {name: {"rows": counts[name], "sha256": hashes[name]} for name in sorted(counts)},
+        "exclusions": {"objected": objected},
+        "requested_by": submission.requested_by.username if submission.requested_by else "",
+        "requested_at": submission.requested_at.isoformat(),
+    }
+
+
+class _IssueWriter:
+    """Stores validation issues in batches as the build finds them, and counts errors."""
+
+    def __init__(self, submission: Submission) -> None:
+        self.submission = submission
+        self.pending: list[ValidationIssue] = []
+        self.errors = 0
+        self.warnings = 0
+
+    def add(self, issues: Iterable[validation.Issue]) -> None:
+        for issue in issues:
+            if issue.severity == IssueSeverity.ERROR:
+                self.errors += 1
+            else:
+                self.warnings += 1
+            self.pending.append(
+                ValidationIssue(
+                    submission=self.submission,
+                    severity=issue.severity,
+                    code=issue.code,
+                    message=issue.message,
+                    family=issue.family,
+                    la_family_id=issue.la_family_id,
+                    la_individual_id=issue.la_individual_id,
+                )
+            )
+        if len(self.pending) >= ISSUES_PER_INSERT:
+            self.flush()
+
+    def flush(self) -> None:
+        ValidationIssue.objects.bulk_create(self.pending)
+        self.pending = []
