@@ -10,5 +10,6 @@ urlpatterns = [
     path("families/", include("families.urls")),
     path("", include("eligibility.urls")),
     path("progress/", include("progress.urls")),
+    path("nis/", include("nis_export.urls")),
     path("healthz", healthz, name="healthz"),
 ]

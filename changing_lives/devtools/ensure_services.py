@@ -1,4 +1,4 @@
-"""Make sure PostgreSQL, Redis and Chromium are there for `make test`.
+"""Make sure PostgreSQL, Redis, Chromium and GnuPG are there for `make test`.
 
 For each: use it if it answers; start it if it is installed but stopped; install it with
 apt if it is missing and we are root; otherwise stop with a message saying exactly what is
@@ -122,12 +122,19 @@ def ensure_chromium() -> None:
         apt_install("chromium")
 
 
+def ensure_gnupg() -> None:
+    # The NIS package is encrypted by GnuPG (nis_export/openpgp.py).
+    if not shutil.which("gpg"):
+        apt_install("gnupg")
+
+
 def main() -> int:
     problems = []
     for name, ensure in (
         ("PostgreSQL", ensure_postgresql),
         ("Redis", ensure_redis),
         ("Chromium", ensure_chromium),
+        ("GnuPG", ensure_gnupg),
     ):
         try:
             ensure()
