@@ -1,4 +1,5 @@
-"""The programme overview's figures: families by status, by headline, and over time.
+"""The programme overview's figures: families by status, by headline, over time, and each
+recent period's Family Progress Data returns.
 
 Aggregates only (counts), computed per authority; no names or identifiers leave here.
 """
@@ -13,8 +14,10 @@ from django.db.models.functions import TruncQuarter
 from changing_lives.authorities.models import LocalAuthority
 from eligibility.models import Assessment, AssessmentQuerySet, Framework
 from families.models import Family, FamilyStatus
+from progress.completeness import due_and_complete, periods_ended
 
 QUARTERS_SHOWN = 8
+PERIODS_SHOWN = 4
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,15 @@ class QuarterBar:
     not_eligible: int
     eligible_percent: int
     not_eligible_percent: int
+
+
+@dataclass(frozen=True)
+class PeriodBar:
+    label: str
+    due: int
+    complete: int
+    complete_percent: int
+    not_complete_percent: int
 
 
 def _bars(pairs: list[tuple[str, int]]) -> list[Bar]:
@@ -109,6 +121,24 @@ def assessments_by_quarter(authority: LocalAuthority, today: datetime.date) -> l
             not_eligible_percent=round(100 * tally[(q, False)] / largest),
         )
         for q in quarters
+    ]
+
+
+def progress_by_period(authority: LocalAuthority, today: datetime.date) -> list[PeriodBar]:
+    """Families due a Family Progress Data return, and returns complete, in each of the last
+    four periods that have ended, oldest first (one query for each)."""
+    periods = list(periods_ended(today)[:PERIODS_SHOWN])[::-1]
+    figures = [(period, *due_and_complete(authority, period)) for period in periods]
+    largest = max((due for _, due, _ in figures), default=0) or 1
+    return [
+        PeriodBar(
+            label=period.label,
+            due=due,
+            complete=complete,
+            complete_percent=round(100 * complete / largest),
+            not_complete_percent=round(100 * (due - complete) / largest),
+        )
+        for period, due, complete in figures
     ]
 
 

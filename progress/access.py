@@ -1,11 +1,11 @@
-"""Reaching a period by its start date (periods are reference data, not personal records,
-so their dates may name them in URLs)."""
+"""Reaching a period by its start date and a measure by its code (both are reference data,
+not personal records, so their dates and codes may name them in URLs)."""
 
 import datetime
 
 from django.http import Http404
 
-from progress.models import Period
+from progress.models import Measure, Period
 
 
 def period_starting(start: str) -> Period:
@@ -17,3 +17,11 @@ def period_starting(start: str) -> Period:
     if period is None:
         raise Http404("No such period")
     return period
+
+
+def measure_coded(code: str) -> Measure:
+    """A measure by its code, retired or not (measures too are reference data)."""
+    measure = Measure.objects.filter(code=code).first()
+    if measure is None:
+        raise Http404("No such measure")
+    return measure

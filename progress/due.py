@@ -59,9 +59,11 @@ def questions_for(family: Family, period: Period, measures: list[Measure]) -> li
 
 
 def measures_asked(period: Period) -> list[Measure]:
-    """The measures in use for a period: those not retired before it ended."""
+    """The measures in use for a period: introduced by its end, and not retired by then."""
     return list(
-        Measure.objects.filter(Q(retired_on__isnull=True) | Q(retired_on__gt=period.end_on))
+        Measure.objects.filter(Q(retired_on__isnull=True) | Q(retired_on__gt=period.end_on)).filter(
+            Q(introduced_on__isnull=True) | Q(introduced_on__lte=period.end_on)
+        )
     )
 
 

@@ -79,6 +79,9 @@ class Measure(models.Model):
     min_age = models.PositiveSmallIntegerField(null=True, blank=True)
     max_age = models.PositiveSmallIntegerField(null=True, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+    # Asked for periods ending on or after this date (blank: every period, as the shipped
+    # measures are); a measure added later does not reach back into returns already made.
+    introduced_on = models.DateField(null=True, blank=True)
     retired_on = models.DateField(null=True, blank=True)
 
     objects = MeasureQuerySet.as_manager()

@@ -26,14 +26,17 @@ def periods_ensure(
     missing; return how many were created. Periods an admin added or changed are kept."""
     today = today or timezone.localdate()
     period_model = apps.get_model("progress", "Period")
-    existing = set(period_model.objects.using(using).values_list("start_on", flat=True))
+    existing = list(period_model.objects.using(using).values_list("start_on", "end_on"))
     _, this_end = half_year_containing(today)
     _, last_end = half_year_containing(this_end + datetime.timedelta(days=1))
     new = []
     start = FIRST_PERIOD_START
     while start <= last_end:
         start, end = half_year_containing(start)
-        if start not in existing:
+        # Skip a half-year that overlaps any period an admin has added or changed.
+        if not any(
+            start <= other_end and other_start <= end for other_start, other_end in existing
+        ):
             due = end + datetime.timedelta(days=settings.FPD_RETURN_DUE_DAYS)
             new.append(period_model(start_on=start, end_on=end, due_on=due))
         start = end + datetime.timedelta(days=1)

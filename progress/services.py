@@ -109,6 +109,8 @@ def family_return_save(
     if errors:
         raise ReturnInvalid(errors)
 
+    if state.family_return is None and not complete and all(v is None for v in cleaned.values()):
+        return state  # Nothing typed: the return is not started (it starts with a value).
     family_return, _ = FamilyReturn.objects.get_or_create(family=family, period=period)
     was_complete = family_return.status == ReturnStatus.COMPLETE
     if was_complete and any(

@@ -55,9 +55,11 @@ def clean_value(spec: MeasureSpec, raw: str | None, *, whose: str) -> str | None
 
 
 def _count(typed: str, what: str) -> str:
-    if not typed.isdigit():
+    # isdecimal, not isdigit: a superscript "²" is a digit int() cannot read.
+    if not typed.isdecimal():
         raise ValidationError(f"{what} must be a whole number, 0 or more, or unknown", code="count")
-    if int(typed) > MAX_COUNT:
+    # Length first: int() refuses strings of more than 4,300 digits with a ValueError.
+    if len(typed.lstrip("0")) > len(str(MAX_COUNT)) or int(typed) > MAX_COUNT:
         raise ValidationError(f"{what} must be {MAX_COUNT:,} or fewer", code="count_too_big")
     return str(int(typed))
 
@@ -74,10 +76,10 @@ def _pence(typed: str, what: str) -> str:
         raise ValidationError(f"{what} must be £0 or more", code="money_negative")
     if pounds.as_tuple().exponent < -2:  # type: ignore[operator]
         raise ValidationError(f"{what} must have no more than 2 decimal places", code="money_pence")
-    pence = int(pounds * 100)
-    if pence > MAX_PENCE:
+    # Compared before multiplying: "1e1000000" * 100 overflows decimal arithmetic.
+    if pounds > Decimal(MAX_PENCE) / 100:
         raise ValidationError(f"{what} must be £100,000,000 or less", code="money_too_big")
-    return str(pence)
+    return str(int(pounds * 100))
 
 
 def _percentage(typed: str, what: str) -> str:
@@ -93,7 +95,7 @@ def _percentage(typed: str, what: str) -> str:
         raise ValidationError(
             f"{what} must have no more than 1 decimal place", code="percentage_decimals"
         )
-    return f"{percent:.1f}"
+    return f"{abs(percent):.1f}"  # abs: "-0" is 0.0, not "-0.0"
 
 
 def display_value(spec: MeasureSpec, stored: str | None) -> str:

@@ -16,13 +16,15 @@ OVERRIDES_SHOWN = 50
 @permission_required("eligibility.view_programme_overview", raise_exception=True)
 def programme_overview(request: HttpRequest) -> HttpResponse:
     authority = authority_of(request)
+    today = timezone.localdate()
     return render(
         request,
         "eligibility/overview.html",
         {
             "by_status": overview.families_by_status(authority),
             "by_headline": overview.families_by_headline(authority),
-            "by_quarter": overview.assessments_by_quarter(authority, timezone.localdate()),
+            "by_quarter": overview.assessments_by_quarter(authority, today),
+            "by_period": overview.progress_by_period(authority, today),
             "overrides": overview.overridden_decisions(authority)[:OVERRIDES_SHOWN],
             "override_count": overview.overridden_decisions(authority).count(),
         },

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import template
 from django.db.models import Q
+from django.utils import timezone
 
 from families.models import Family
 from progress.models import FamilyReturn, Period
@@ -24,7 +25,9 @@ def progress_panel(context: Any, family: Family) -> dict[str, Any]:
         if intervention.ended_on:
             span &= Q(start_on__lte=intervention.ended_on)
         spans |= span
-    periods = list(Period.objects.filter(spans).order_by("-start_on"))
+    periods = list(
+        Period.objects.filter(spans, end_on__lt=timezone.localdate()).order_by("-start_on")
+    )
     returns = {
         r.period_id: r for r in FamilyReturn.objects.filter(family=family, period__in=periods)
     }
