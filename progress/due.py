@@ -68,9 +68,7 @@ def measures_asked(period: Period) -> list[Measure]:
 
 
 def collection_periods(today: datetime.date) -> tuple[Period | None, list[Period]]:
-    """The period whose returns are being collected now (ended, not yet due), and the
-    earlier ones (past their due date)."""
+    """The latest period to have ended, whose returns caseworkers are working on now (due or,
+    after its due date, overdue), and the earlier ended periods, newest first."""
     ended = list(Period.objects.filter(end_on__lt=today).order_by("-end_on"))
-    current = ended[0] if ended and ended[0].due_on >= today else None
-    earlier = [period for period in ended if period.due_on < today]
-    return current, earlier
+    return (ended[0] if ended else None), ended[1:]

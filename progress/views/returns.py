@@ -28,7 +28,8 @@ def returns_due(request: HttpRequest) -> HttpResponse:
     """This period's returns and overdue earlier ones, the user's own caseload by default."""
     authority = authority_of(request)
     everyone = request.GET.get("all") == "1"
-    current, earlier = collection_periods(timezone.localdate())
+    today = timezone.localdate()
+    current, earlier = collection_periods(today)
     current_rows = _due_rows(authority, current, request.user, everyone) if current else []
     overdue = []
     for period in earlier:
@@ -48,6 +49,7 @@ def returns_due(request: HttpRequest) -> HttpResponse:
             "page": page,
             "overdue_count": len(overdue),
             "everyone": everyone,
+            "today": today,
         },
     )
 
@@ -78,9 +80,12 @@ def _due_rows(authority: Any, period: Period, user: Any, everyone: bool) -> list
 def family_return(request: HttpRequest, public_id: uuid.UUID, period_start: str) -> HttpResponse:
     family = family_for(request, public_id)
     period = period_starting(period_start)
-    if not families_due(family.local_authority, period).filter(pk=family.pk).exists():
+    running = period.end_on >= timezone.localdate()
+    if running or not families_due(family.local_authority, period).filter(pk=family.pk).exists():
         return render(
-            request, "progress/not_due.html", {"family": family, "period": period}, status=200
+            request,
+            "progress/not_due.html",
+            {"family": family, "period": period, "running": running},
         )
     state = services.return_state(family, period)
     form = ReturnForm(request.POST or None, state=state)

@@ -230,28 +230,28 @@ def collection(today: str) -> tuple[datetime.date | None, list[datetime.date]]:
     [
         ("2024-10-01", "2024-04-01"),  # the day after the period ended
         ("2024-10-30", "2024-04-01"),  # its due date
-        ("2024-10-31", None),  # past due: it is overdue now, not current
-        ("2024-09-30", None),  # its last day: not yet ended, and the previous one is overdue
+        ("2024-10-31", "2024-04-01"),  # past due: still the latest, now overdue
+        ("2024-09-30", "2023-10-01"),  # its last day: not yet ended, the previous one is latest
         ("2025-04-15", "2024-10-01"),
     ],
 )
-def test_the_current_collection_is_the_period_ended_and_not_yet_due(
-    today: str, current: str | None
+def test_the_current_collection_is_the_latest_period_to_have_ended(
+    today: str, current: str
 ) -> None:
     got_current, earlier = collection(today)
-    assert got_current == (day(current) if current else None)
+    assert got_current == day(current)
     assert got_current not in earlier
-    # Earlier periods are every one past its due date, newest first, back to 2015.
-    past_due = sorted(
-        Period.objects.filter(due_on__lt=day(today)).values_list("start_on", flat=True),
+    # Earlier periods are every other ended one, newest first, back to 2015.
+    ended_before = sorted(
+        Period.objects.filter(end_on__lt=day(current)).values_list("start_on", flat=True),
         reverse=True,
     )
-    assert earlier == past_due
+    assert earlier == ended_before
     assert earlier[-1] == day("2015-04-01")
 
 
-def test_a_period_still_running_is_neither_current_nor_overdue() -> None:
+def test_a_period_still_running_is_neither_current_nor_earlier() -> None:
     current, earlier = collection("2024-07-01")
-    assert current is None
+    assert current == day("2023-10-01")
     assert day("2024-04-01") not in earlier
-    assert earlier[0] == day("2023-10-01")
+    assert earlier[0] == day("2023-04-01")

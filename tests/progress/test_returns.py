@@ -539,17 +539,20 @@ def test_returns_due_counts_a_complete_current_return(authority, make_user, coll
     assert "Nothing is overdue." in page
 
 
-def test_returns_due_with_nothing_being_collected_says_so(authority, make_user) -> None:
+def test_the_latest_period_past_its_due_date_is_shown_overdue(authority, make_user) -> None:
     today = timezone.localdate()
-    # Every ended period is past its due date.
-    Period.objects.filter(end_on__lt=today, due_on__gte=today).update(
-        due_on=today - datetime.timedelta(days=1)
-    )
+    latest = Period.objects.filter(end_on__lt=today).order_by("-end_on")[0]
+    latest.due_on = max(latest.end_on, today - datetime.timedelta(days=1))
+    latest.save()
+    me = make_user(Role.CASEWORKER)
+    supported_family(authority, me, latest, "F000001")
     client = Client()
-    client.force_login(make_user(Role.CASEWORKER))
+    client.force_login(me)
     page = text(client.get(reverse("progress:due")))
-    assert "No period's returns are being collected today." in page
-    assert "Nothing is overdue." in page
+    assert f"{latest.label}: returns" in page
+    assert "Overdue</strong> since" in page
+    assert "F000001" in page
+    assert "Nothing is overdue." in page  # no earlier period owes anything
 
 
 def test_returns_due_queries_do_not_grow_with_the_number_of_families(
@@ -614,3 +617,14 @@ def test_the_family_page_says_when_no_return_is_due(client_as, family) -> None:
     assert "Family Progress Data" in page
     assert "No return is due" in page
     assert not re.search(r"/progress/\d{4}-\d\d-\d\d/families/", page)
+
+
+def test_a_period_still_running_has_no_return_yet(client_as, authority) -> None:
+    today = timezone.localdate()
+    running = Period.objects.get(start_on__lte=today, end_on__gte=today)
+    family = FamilyFactory.create(local_authority=authority)
+    IndividualFactory.create(family=family)
+    support(family, running.start_on, running.end_on)
+    response = client_as(Role.CASEWORKER).get(return_url(family, running.start_on.isoformat()))
+    assert "This period has not ended" in text(response)
+    assert "form" not in response.context
