@@ -4,12 +4,18 @@ Environment variables still win, so CI or a developer can point the suite elsewh
 """
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-suite-only-secret-key")
 os.environ.setdefault("REFERENCE_HMAC_KEY", "test-suite-only-reference-key")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/changing_lives")
 # A Redis database of its own, so a test worker never takes a development task.
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+# Generated files (NIS packages) go to a folder of the suite's own, shared with the test
+# worker (a subprocess inherits the variable), never to var/media.
+os.environ.setdefault(
+    "MEDIA_ROOT", os.path.join(tempfile.gettempdir(), "changing-lives-test-media")
+)
 
 from changing_lives.settings import *  # noqa: F403
 

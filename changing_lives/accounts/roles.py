@@ -55,6 +55,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "progress.view_familyreturn",
             "progress.change_familyreturn",
             "progress.view_completeness",
+            "nis_export.build_submission",
         }
     ),
     Role.ADMIN: frozenset(
@@ -63,6 +64,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "authorities.change_own_authority",
             "eligibility.change_framework",
             "progress.manage_progress_reference",
+            "nis_export.manage_recipient_keys",
         }
     ),
 }

@@ -44,6 +44,12 @@ NAVIGATION: tuple[NavItem, ...] = (
         "Family Progress Data returns due now and overdue, for your caseload.",
     ),
     NavItem(
+        "Completeness",
+        "progress:periods",
+        "progress.view_completeness",
+        "How complete each period's Family Progress Data is, with a download of the gaps.",
+    ),
+    NavItem(
         "Programme",
         "eligibility:overview",
         "eligibility.view_programme_overview",
@@ -54,6 +60,29 @@ NAVIGATION: tuple[NavItem, ...] = (
         "eligibility:framework",
         "eligibility.change_framework",
         "Choose the criteria framework your authority assesses families under.",
+        in_header=False,
+    ),
+    NavItem(
+        "Progress periods and measures",
+        "progress:reference",
+        "progress.manage_progress_reference",
+        "Add reporting periods and measures, move due dates, retire measures. Shared by every "
+        "local authority: a change applies to all of them.",
+        in_header=False,
+    ),
+    NavItem(
+        "NIS submissions",
+        "nis_export:submissions",
+        "nis_export.build_submission",
+        "Build your authority's National Impact Study submission, fix what blocks it, and "
+        "download the encrypted package.",
+    ),
+    NavItem(
+        "NIS recipient keys",
+        "nis_export:keys",
+        "nis_export.manage_recipient_keys",
+        "Add and retire the public keys that National Impact Study packages are encrypted "
+        "to. Shared by every local authority.",
         in_header=False,
     ),
     NavItem(
