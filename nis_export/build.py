@@ -17,7 +17,8 @@ import io
 import json
 import shutil
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, Any
 
@@ -51,6 +52,8 @@ from progress.models import ProgressValue
 # Fixed zip member times make two builds of the same data byte-identical inside.
 ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 ISSUES_PER_INSERT = 1000
+# A queued build no worker has taken after this long is taken as lost.
+NEVER_STARTED_SECONDS = 60 * 60
 
 
 def current_recipient_keys() -> list[RecipientKey]:
@@ -73,7 +76,16 @@ def submissions_reap_stale() -> int:
             finished_at=timezone.now(),
             failure_reason="The build stopped part way (its worker ended): build it again",
         )
-    return len(stale)
+    # A queued build whose task was lost would hold the authority's next request for good.
+    never_started = Submission.objects.filter(
+        status=SubmissionStatus.QUEUED,
+        requested_at__lt=timezone.now() - datetime.timedelta(seconds=NEVER_STARTED_SECONDS),
+    ).update(
+        status=SubmissionStatus.FAILED,
+        finished_at=timezone.now(),
+        failure_reason="The build never started (no worker took it): build it again",
+    )
+    return len(stale) + never_started
 
 
 @transaction.atomic
@@ -88,6 +100,27 @@ def submission_request(
     way for the authority; the task starts once this transaction commits."""
     from nis_export.tasks import build_submission  # the task module imports this one
 
+    submission = submission_create(
+        actor=actor, authority=authority, snapshot_on=snapshot_on, request=request
+    )
+    transaction.on_commit(lambda: build_submission.delay(submission.pk))
+    return submission
+
+
+@transaction.atomic
+def submission_create(
+    *,
+    actor: User | None,
+    authority: LocalAuthority,
+    snapshot_on: datetime.date,
+    request: HttpRequest | None = None,
+) -> Submission:
+    """Create a queued submission, audited, without starting its build: submission_request
+    queues the task, `manage.py nis_submission build` (actor None) runs it in process.
+
+    Refused while no recipient key is usable or another build is under way for the
+    authority (checked under a lock on the authority's row, so two requests cannot both pass).
+    """
     if snapshot_on > timezone.localdate():
         raise ValidationError({"snapshot_on": "Snapshot date must be today or in the past"})
     if not current_recipient_keys():
@@ -109,8 +142,14 @@ def submission_request(
     submission = Submission.objects.create(
         local_authority=authority, snapshot_on=snapshot_on, requested_by=actor
     )
-    audit_record(action=AuditAction.NIS_REQUESTED, actor=actor, obj=submission, request=request)
-    transaction.on_commit(lambda: build_submission.delay(submission.pk))
+    # The authority is named, not taken from the actor: from the command line there is none.
+    audit_record(
+        action=AuditAction.NIS_REQUESTED,
+        actor=actor,
+        local_authority=authority,
+        obj=submission,
+        request=request,
+    )
     return submission
 
 
@@ -186,11 +225,19 @@ class _Progress:
     def __init__(self, submission: Submission) -> None:
         self.submission = submission
         self.rows = 0
+        self.ticks = 0
 
     def step(self, rows: int = 1) -> None:
         before = self.rows // self.EVERY
         self.rows += rows
         if self.rows // self.EVERY != before:
+            self.beat()
+
+    def tick(self) -> None:
+        """A row of another file written: not an individual checked, but the build is alive
+        (a long FPD file must not look like a dead worker to submissions_reap_stale)."""
+        self.ticks += 1
+        if self.ticks % self.EVERY == 0:
             self.beat()
 
     def beat(self) -> None:
@@ -199,7 +246,9 @@ class _Progress:
         )
 
 
-def _csv_member(archive: zipfile.ZipFile, name: str) -> tuple[Any, _Hashing, IO[str]]:
+@contextmanager
+def _csv_member(archive: zipfile.ZipFile, name: str) -> Iterator[tuple[Any, _Hashing]]:
+    """A CSV writer into a new zip member, and the hash of what it wrote (once closed)."""
     info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
     info.compress_type = zipfile.ZIP_DEFLATED
     raw = archive.open(info, mode="w", force_zip64=True)
@@ -207,8 +256,17 @@ def _csv_member(archive: zipfile.ZipFile, name: str) -> tuple[Any, _Hashing, IO[
     text = io.TextIOWrapper(
         io.BufferedWriter(hashing, buffer_size=1 << 16), encoding="utf-8", newline=""
     )
-    # RFC 4180: commas, quotes where needed, CRLF line ends.
-    return csv.writer(text, lineterminator="\r\n"), hashing, text
+    try:
+        # RFC 4180: commas, quotes where needed, CRLF line ends.
+        yield csv.writer(text, lineterminator="\r\n"), hashing
+    except BaseException:
+        # Close the member even when the build failed part way: the zip refuses to close
+        # over an open member, and its ValueError would hide the error that stopped the build
+        # (and the failure reason would name the wrong one). The ciphertext is discarded.
+        with suppress(Exception):
+            text.close()
+        raise
+    text.close()  # finishes the zip member
 
 
 def submission_build(submission: Submission) -> None:
@@ -235,29 +293,27 @@ def submission_build(submission: Submission) -> None:
         encrypting_writer(destination=partial, recipient_keys=keys) as sink,
         zipfile.ZipFile(sink, mode="w") as archive,
     ):
-        writer, hashing, text = _csv_member(archive, "nis_individuals.csv")
-        writer.writerow([column.name for column in columns.INDIVIDUAL_COLUMNS])
-        for chunk in family_chunks(authority, snapshot):
-            for facts in chunk:
-                objected += facts.objectors
-                issues.add(validation.family_issues(facts))
-                for member in facts.members:
-                    issues.add(validation.member_issues(facts, member, snapshot))
-                    writer.writerow(individual_row(authority, facts, member))
-                counts["nis_individuals.csv"] += len(facts.members)
-                progress.step(len(facts.members) + facts.objectors)
-        text.close()
+        with _csv_member(archive, "nis_individuals.csv") as (writer, hashing):
+            writer.writerow([column.name for column in columns.INDIVIDUAL_COLUMNS])
+            for chunk in family_chunks(authority, snapshot):
+                for facts in chunk:
+                    objected += facts.objectors
+                    issues.add(validation.issues_of(facts, snapshot))
+                    for member in facts.members:
+                        writer.writerow(individual_row(authority, facts, member))
+                    counts["nis_individuals.csv"] += len(facts.members)
+                    progress.step(len(facts.members) + facts.objectors)
         hashes["nis_individuals.csv"] = hashing.sha256.hexdigest()
         issues.add(validation.shared_identifier_issues(authority, families))
 
-        writer, hashing, text = _csv_member(archive, "fpd_progress.csv")
-        writer.writerow([column.name for column in columns.FPD_COLUMNS])
-        for value, row in fpd_rows(authority, snapshot):
-            writer.writerow(row)
-            counts["fpd_progress.csv"] += 1
-            if value.correction_pending:
-                corrections.append(value.pk)
-        text.close()
+        with _csv_member(archive, "fpd_progress.csv") as (writer, hashing):
+            writer.writerow([column.name for column in columns.FPD_COLUMNS])
+            for value, row in fpd_rows(authority, snapshot):
+                writer.writerow(row)
+                counts["fpd_progress.csv"] += 1
+                progress.tick()
+                if value.correction_pending:
+                    corrections.append(value.pk)
         hashes["fpd_progress.csv"] = hashing.sha256.hexdigest()
 
         manifest = _manifest(submission, counts, hashes, objected)
@@ -291,7 +347,7 @@ def _release(
     with final.open("rb") as package:
         while chunk := package.read(1 << 20):
             digest.update(chunk)
-    Submission.objects.filter(pk=submission.pk).update(
+    released = Submission.objects.filter(pk=submission.pk, status=SubmissionStatus.BUILDING).update(
         status=SubmissionStatus.READY,
         finished_at=timezone.now(),
         manifest=manifest,
@@ -300,6 +356,10 @@ def _release(
         package_size=final.stat().st_size,
         expires_at=timezone.now() + datetime.timedelta(days=settings.NIS_FILE_DAYS),
     )
+    if not released:
+        # Taken for dead (and failed) while it was finishing: its file is not to be trusted.
+        _discard_files(submission)
+        return
     # The corrections are in this package now: the next one need not flag them again.
     ProgressValue.objects.filter(pk__in=corrections).update(correction_pending=False)
     audit_record(

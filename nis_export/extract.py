@@ -6,18 +6,20 @@ same data the file holds, and name the record to fix.
 """
 
 import datetime
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
 
 from changing_lives.accounts.models import User
 from changing_lives.authorities.models import LocalAuthority
 from eligibility.models import Assessment, CriterionMet, Intervention, StatusChange
 from families.models import Family, FamilyQuerySet, Individual
 from nis_export.columns import CRITERIA_HEADLINES
-from progress.models import ProgressValue, ReturnStatus
+from progress.models import FamilyReturn, Period, ProgressValue, ReturnStatus
 
 FAMILIES_PER_CHUNK = 500
 
@@ -44,15 +46,25 @@ class FamilyFacts:
     criteria: set[tuple[int, str]] = field(default_factory=set)  # (individual id, headline code)
     framework_headlines: set[str] = field(default_factory=set)
     intervention: Intervention | None = None
+    # The intervention's end only if it had ended by the snapshot: as at that date, support
+    # that ended later was still going.
+    support_ended_on: datetime.date | None = None
     status: str = ""
     objectors: int = 0
+    # Periods ended by the snapshot, in which the family was supported, without a complete
+    # Family Progress Data return.
+    progress_incomplete: list[Period] = field(default_factory=list)
 
 
 def family_chunks(
     authority: LocalAuthority, snapshot: datetime.date
 ) -> Iterator[list[FamilyFacts]]:
     """The extract's families in LA family ID order, FAMILIES_PER_CHUNK at a time."""
-    families = families_in_extract(authority, snapshot).select_related("lead_professional")
+    # The authority too: validation reads its NINO rule for every family (no query per family).
+    families = families_in_extract(authority, snapshot).select_related(
+        "lead_professional", "local_authority"
+    )
+    periods = list(Period.objects.filter(end_on__lte=snapshot).order_by("start_on"))
     last_id = None
     while True:
         page = families.order_by("la_family_id")
@@ -62,13 +74,18 @@ def family_chunks(
         if not chunk:
             return
         last_id = chunk[-1].la_family_id
-        yield _facts(chunk, snapshot)
+        yield _facts(chunk, snapshot, periods)
 
 
-def _facts(families: list[Family], snapshot: datetime.date) -> list[FamilyFacts]:
+def _facts(
+    families: list[Family], snapshot: datetime.date, periods: list[Period]
+) -> list[FamilyFacts]:
     facts = {family.pk: FamilyFacts(family) for family in families}
     ids = list(facts)
+    today = timezone.localdate()
     for member in Individual.objects.filter(family_id__in=ids).order_by("la_individual_id"):
+        if snapshot < member.date_of_birth <= today:
+            continue  # born since a back-dated snapshot: not a member on that date
         if objector(member):
             facts[member.family_id].objectors += 1
         else:
@@ -89,12 +106,33 @@ def _facts(families: list[Family], snapshot: datetime.date) -> list[FamilyFacts]
     for item in facts.values():
         if item.assessment is not None:
             item.framework_headlines = {h.code for h in item.assessment.framework.headlines.all()}
+    supported: dict[int, set[int]] = defaultdict(set)  # family id -> period ids supported in
     for intervention in (
         Intervention.objects.filter(family_id__in=ids, started_on__lte=snapshot)
         .select_related("lead_professional")
         .order_by("family_id", "started_on", "id")
     ):
         facts[intervention.family_id].intervention = intervention
+        supported[intervention.family_id].update(
+            period.pk
+            for period in periods
+            if period.end_on >= intervention.started_on
+            and (intervention.ended_on is None or period.start_on <= intervention.ended_on)
+        )
+    complete = set(
+        FamilyReturn.objects.filter(family_id__in=ids, status=ReturnStatus.COMPLETE).values_list(
+            "family_id", "period_id"
+        )
+    )
+    for family_id, period_ids in supported.items():
+        facts[family_id].progress_incomplete = [
+            period
+            for period in periods
+            if period.pk in period_ids and (family_id, period.pk) not in complete
+        ]
+    for item in facts.values():
+        ended_on = item.intervention.ended_on if item.intervention is not None else None
+        item.support_ended_on = ended_on if ended_on and ended_on <= snapshot else None
     statuses: dict[int, str] = {}
     for family_id, status in (
         StatusChange.objects.filter(family_id__in=ids, effective_on__lte=snapshot)
@@ -146,11 +184,16 @@ def lead_role(facts: FamilyFacts) -> str:
     return roles[0].value.upper() if roles else ""
 
 
+def address_of(family: Family, member: Individual) -> Family | Individual:
+    """Whose address the file gives for a member: their own if they have one, otherwise the
+    family's. Validation checks the same one, so its warnings match the file."""
+    return member if (member.address_line_1 or member.postcode) else family
+
+
 def individual_row(authority: LocalAuthority, facts: FamilyFacts, member: Individual) -> list[str]:
     family, assessment, intervention = facts.family, facts.assessment, facts.intervention
-    own_address = bool(member.address_line_1 or member.postcode)
-    home: Any = member if own_address else family
-    ended_on = intervention.ended_on if intervention is not None else None
+    home = address_of(family, member)
+    ended_on = facts.support_ended_on
     criteria = [
         (
             ""

@@ -34,7 +34,7 @@ def _duplicate(key: RecipientKey) -> ValidationError:
 
 
 def recipient_key_add(
-    *, actor: User, armored: str, request: HttpRequest | None = None
+    *, actor: User | None, armored: str, request: HttpRequest | None = None
 ) -> RecipientKey:
     """Check a recipient's public key and keep it; every package built from now on is
     encrypted to it too.
@@ -77,7 +77,7 @@ def recipient_key_add(
 
 @transaction.atomic
 def recipient_key_retire(
-    *, actor: User, key: RecipientKey, request: HttpRequest | None = None
+    *, actor: User | None, key: RecipientKey, request: HttpRequest | None = None
 ) -> RecipientKey:
     """Stop encrypting packages to this key. It is kept (retired) so the trail of which
     keys packages went to stays readable; it cannot be added again. A build already under

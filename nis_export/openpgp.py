@@ -50,7 +50,7 @@ def _gpg(
     home: str, *arguments: str, stdin: bytes | None = None
 ) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(  # noqa: S603 - a fixed binary and arguments, no shell
-        [GPG, "--batch", "--no-tty", "--quiet", "--homedir", home, *arguments],
+        [GPG, "--batch", "--no-tty", "--quiet", "--no-autostart", "--homedir", home, *arguments],
         input=stdin,
         capture_output=True,
         timeout=TIMEOUT_SECONDS,
@@ -140,7 +140,8 @@ def encrypting_writer(*, destination: Path, recipient_keys: Sequence[str]) -> It
         recipients = [argument for fp in fingerprints for argument in ("--recipient", fp)]
         # GnuPG's messages go to a file, not a pipe: a full pipe would stall it mid-stream.
         process = subprocess.Popen(  # noqa: S603 - a fixed binary and arguments, no shell
-            [GPG, "--batch", "--no-tty", "--quiet", "--homedir", home, "--trust-model", "always",
+            [GPG, "--batch", "--no-tty", "--quiet", "--no-autostart", "--homedir", home,
+             "--trust-model", "always",
              "--compress-algo", "none", "--yes", "--output", str(destination), *recipients,
              "--encrypt"],
             stdin=subprocess.PIPE,

@@ -15,7 +15,7 @@ from changing_lives.authorities.models import LocalAuthority
 from families import identifiers
 from families.models import Family, FamilyQuerySet, Individual
 from families.validation import OLDEST_AGE_YEARS
-from nis_export.extract import FamilyFacts
+from nis_export.extract import FamilyFacts, address_of
 from nis_export.models import IssueSeverity
 
 ELIGIBLE_WITHOUT_STATUS = {"REFERRED", "ASSESSED"}
@@ -70,6 +70,28 @@ def family_issues(facts: FamilyFacts) -> Iterator[Issue]:
         )
 
 
+def issues_of(facts: FamilyFacts, snapshot: datetime.date) -> Iterator[Issue]:
+    """Every issue of one family and its members: what a build or a check runs per family."""
+    yield from family_issues(facts)
+    yield from progress_issues(facts)
+    for member in facts.members:
+        yield from member_issues(facts, member, snapshot)
+
+
+def progress_issues(facts: FamilyFacts) -> Iterator[Issue]:
+    """A supported family whose Family Progress Data return of a period is not complete: the
+    submission carries what was recorded, and ONS is warned of the gap."""
+    if facts.progress_incomplete:
+        labels = ", ".join(period.label for period in facts.progress_incomplete[-3:])
+        more = len(facts.progress_incomplete) - 3
+        yield _warning(
+            "progress_incomplete",
+            f"Family Progress Data not complete for {len(facts.progress_incomplete)} period(s) "
+            f"of support: {labels}{f' and {more} more' if more > 0 else ''}",
+            facts.family,
+        )
+
+
 def member_issues(
     facts: FamilyFacts, member: Individual, snapshot: datetime.date
 ) -> Iterator[Issue]:
@@ -81,9 +103,7 @@ def member_issues(
     if born is None:
         yield _error("missing_date_of_birth", "Date of birth is missing", family, member)
     elif born > snapshot:
-        yield _error(
-            "date_of_birth_future", "Date of birth is after the snapshot date", family, member
-        )
+        yield _error("date_of_birth_future", "Date of birth is in the future", family, member)
     elif born < _years_before(snapshot, OLDEST_AGE_YEARS):
         yield _error(
             "date_of_birth_too_old",
@@ -103,9 +123,9 @@ def member_issues(
         ("uln", identifiers.clean_uln),
         ("postcode", identifiers.clean_postcode),
     ):
-        value = getattr(member, field) or (
-            getattr(family, field, "") if field == "postcode" else ""
-        )
+        # The postcode is the one the file gives: the member's own address, or the family's.
+        home = address_of(family, member) if field == "postcode" else member
+        value = getattr(home, field)
         if not value:
             continue
         try:
@@ -126,7 +146,7 @@ def member_issues(
             family,
             member,
         )
-    if not (member.postcode or family.postcode):
+    if not address_of(family, member).postcode:
         yield _warning("postcode_missing", "Postcode is missing", family, member)
 
 

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -29,17 +29,24 @@ def _database_url() -> str:
     )
 
 
-@pytest.fixture(scope="session")
-def celery_worker(django_db_setup: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Start `celery worker` as a subprocess; yield its node name once it answers a ping."""
-    node = f"test-{uuid.uuid4().hex[:8]}@localhost"
-    log_path = tmp_path_factory.mktemp("celery") / "worker.log"
-    celery_app.control.purge()  # nothing left over from an earlier run
+def worker_start(
+    node: str,
+    log_path: Path,
+    *,
+    queues: Sequence[str] = (),
+    extra_env: Mapping[str, str] | None = None,
+    timeout: float = 60,
+) -> subprocess.Popen[bytes]:
+    """Start `celery worker --pool=solo` as a subprocess on the test database and broker, and
+    return it once it answers a ping. `queues` (default: Celery's own) lets a test give a
+    worker work that no other worker will take."""
     env = {
         **os.environ,
         "DATABASE_URL": _database_url(),
         "DJANGO_SETTINGS_MODULE": "changing_lives.test_settings",
+        **(extra_env or {}),
     }
+    only = ["-Q", ",".join(queues)] if queues else []
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [
@@ -55,21 +62,38 @@ def celery_worker(django_db_setup: None, tmp_path_factory: pytest.TempPathFactor
                 node,
                 "--without-gossip",
                 "--without-mingle",
+                *only,
             ],
             cwd=ROOT,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
+    deadline = time.monotonic() + timeout
+    while not celery_app.control.ping(destination=[node], timeout=0.5):
+        if process.poll() is not None or time.monotonic() > deadline:
+            worker_stop(process)
+            raise RuntimeError(f"Celery worker did not start:\n{log_path.read_text()}")
+    return process
+
+
+def worker_stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
     try:
-        deadline = time.monotonic() + 60
-        while not celery_app.control.ping(destination=[node], timeout=0.5):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"Celery worker did not start:\n{log_path.read_text()}")
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Start `celery worker` as a subprocess; yield its node name once it answers a ping."""
+    node = f"test-{uuid.uuid4().hex[:8]}@localhost"
+    log_path = tmp_path_factory.mktemp("celery") / "worker.log"
+    celery_app.control.purge()  # nothing left over from an earlier run
+    process = worker_start(node, log_path)
+    try:
         yield node
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        worker_stop(process)

@@ -308,7 +308,7 @@ def test_a_blocked_submission_links_each_error_to_the_family_and_offers_no_downl
 ) -> None:
     Individual.objects.filter(la_individual_id="I100001").update(forename="")
     Individual.objects.filter(la_individual_id="I100002").update(
-        date_of_birth=SNAPSHOT + datetime.timedelta(days=1)
+        date_of_birth=datetime.date.today() + datetime.timedelta(days=1)
     )
     submission = build(a_submission(assessed.local_authority, requested_by=officer))
     assert submission.status == SubmissionStatus.BLOCKED
@@ -322,7 +322,7 @@ def test_a_blocked_submission_links_each_error_to_the_family_and_offers_no_downl
     assert "I100001" in html
     assert "First name is missing" in html
     assert "I100002" in html
-    assert "Date of birth is after the snapshot date" in html
+    assert "Date of birth is in the future" in html
     # By LA IDs, never by name.
     assert "Sarah" not in html
     assert "Okafor" not in html
