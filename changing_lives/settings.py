@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "changing_lives.audit",
     "changing_lives.pages",
     "changing_lives.demo",
+    "changing_lives.retention",
     "families",
     "eligibility",
     "progress",

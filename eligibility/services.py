@@ -18,6 +18,7 @@ from changing_lives.accounts.models import User
 from changing_lives.audit.actions import AuditAction
 from changing_lives.audit.services import audit_record
 from changing_lives.authorities.models import LocalAuthority
+from changing_lives.retention.services import family_retention_refresh
 from eligibility import rules
 from eligibility.models import (
     Assessment,
@@ -325,6 +326,8 @@ def _move(
     old_status = family.status
     family.status = new_status
     family.save()
+    # Screening, support end and closure are the retention date's inputs.
+    family_retention_refresh(family)
     if new_status == old_status:
         return
     StatusChange.objects.create(

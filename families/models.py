@@ -151,6 +151,9 @@ class Family(models.Model):
         max_length=20, choices=FamilyStatus.choices, default=FamilyStatus.REFERRED
     )
     notes = models.TextField(blank=True)
+    # When the family is due to be destroyed (changing_lives/retention/dates.py), kept up to
+    # date whenever an input changes, so lists and the purge can filter on it.
+    retention_on = models.DateField("Retention date", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -175,6 +178,7 @@ class Family(models.Model):
                 fields=["local_authority", "-updated_at", "-id"], name="family_recent_idx"
             ),
             models.Index(fields=["local_authority", "referred_on"]),
+            models.Index(fields=["local_authority", "retention_on"]),
         ]
 
     def __str__(self) -> str:

@@ -16,6 +16,7 @@ from changing_lives.accounts.models import User
 from changing_lives.audit.actions import AuditAction
 from changing_lives.audit.services import audit_record
 from changing_lives.authorities.models import LocalAuthority
+from changing_lives.retention.services import family_retention_refresh
 from families import identifiers
 from families.history import changes_between, history_record, snapshot
 from families.la_ids import (
@@ -171,6 +172,7 @@ def family_create(
     _validate_member(member, exclude_self=False)
     member.save()
 
+    family_retention_refresh(family)
     history_record(family=family, actor=actor, action=FamilyHistoryEntry.Action.CREATED)
     history_record(
         family=family, actor=actor, action=FamilyHistoryEntry.Action.MEMBER_ADDED, subject=member
@@ -202,6 +204,7 @@ def family_update(
     changes = changes_between(Family, before, snapshot(family, FAMILY_FIELDS))
     if changes:
         family.save()
+        family_retention_refresh(family)
         history_record(
             family=family, actor=actor, action=FamilyHistoryEntry.Action.UPDATED, changes=changes
         )
