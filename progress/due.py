@@ -41,25 +41,50 @@ class Question:
     individual: Individual | None
 
 
+def asked_in_period(
+    *,
+    introduced_on: datetime.date | None,
+    retired_on: datetime.date | None,
+    period_end: datetime.date,
+) -> bool:
+    """A measure is asked for a period it was introduced by the end of, and not retired by."""
+    introduced = introduced_on is None or introduced_on <= period_end
+    return introduced and (retired_on is None or retired_on > period_end)
+
+
+def asked_of_member(
+    *, min_age: int | None, max_age: int | None, born_on: datetime.date, period_end: datetime.date
+) -> bool:
+    """An individual measure is asked of a member born by the period's end whose age then is
+    in the measure's range."""
+    if born_on > period_end:
+        return False
+    age = age_in_years(born_on=born_on, on=period_end)
+    return applies_at_age(min_age=min_age, max_age=max_age, age=age)
+
+
 def questions_for(family: Family, period: Period, measures: list[Measure]) -> list[Question]:
     """Every value the family's return must hold: family measures, then each member's."""
     questions = [
         Question(measure, None) for measure in measures if measure.level == MeasureLevel.FAMILY
     ]
     for member in family.members.all():
-        age = age_in_years(born_on=member.date_of_birth, on=period.end_on)
         questions.extend(
             Question(measure, member)
             for measure in measures
             if measure.level == MeasureLevel.INDIVIDUAL
-            and member.date_of_birth <= period.end_on
-            and applies_at_age(min_age=measure.min_age, max_age=measure.max_age, age=age)
+            and asked_of_member(
+                min_age=measure.min_age,
+                max_age=measure.max_age,
+                born_on=member.date_of_birth,
+                period_end=period.end_on,
+            )
         )
     return questions
 
 
 def measures_asked(period: Period) -> list[Measure]:
-    """The measures in use for a period: introduced by its end, and not retired by then."""
+    """The measures in use for a period: the query form of asked_in_period."""
     return list(
         Measure.objects.filter(Q(retired_on__isnull=True) | Q(retired_on__gt=period.end_on)).filter(
             Q(introduced_on__isnull=True) | Q(introduced_on__lte=period.end_on)

@@ -141,8 +141,12 @@ class ProgressValue(models.Model):
     value; a measure not yet recorded has no row at all.
     """
 
-    family_return = models.ForeignKey(FamilyReturn, on_delete=models.CASCADE, related_name="values")
-    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="+")
+    # No index of their own: the unique constraint's index leads with the return, and a
+    # measure index over a dozen values would only slow every load.
+    family_return = models.ForeignKey(
+        FamilyReturn, on_delete=models.CASCADE, related_name="values", db_index=False
+    )
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="+", db_index=False)
     individual = models.ForeignKey(
         Individual, on_delete=models.CASCADE, null=True, blank=True, related_name="progress_values"
     )

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from changing_lives.accounts.models import User
 from changing_lives.accounts.roles import Role
 from changing_lives.authorities.models import LocalAuthority
+from changing_lives.demo.families import load_progress
 from changing_lives.demo.families.frameworks import framework_catalogue, framework_code_on
 from changing_lives.demo.families.generate import demo_family_generate
 from changing_lives.demo.families.identifiers import (
@@ -30,10 +31,12 @@ from changing_lives.demo.families.identifiers import (
     demo_upn,
 )
 from changing_lives.demo.families.load import demo_families_seed
+from changing_lives.demo.families.progress_catalogue import progress_catalogue
 from changing_lives.demo.families.records import (
     MAX_FAMILY_NUMBER,
     MAX_MEMBERS,
     DemoFamily,
+    ProgressRows,
     SeedResult,
 )
 from eligibility import rules
@@ -66,6 +69,10 @@ from families.models import (
     Relationship,
 )
 from families.validation import OLDEST_AGE_YEARS
+from progress.due import measures_asked, questions_for, supported_during
+from progress.models import FamilyReturn, Measure, Period, ProgressValue, ReturnStatus
+from progress.services import key_of, spec_of
+from progress.values import UNKNOWN, clean_value, display_value
 from tests.factories import IndividualFactory
 
 TODAY = datetime.date(2025, 6, 30)
@@ -152,6 +159,22 @@ STATUS_CHANGE_FIELDS = (
     "changed_by",
     "effective_on",
 )
+RETURN_FIELDS = (
+    "family__la_family_id",
+    "period__start_on",
+    "status",
+    "completed_at",
+    "completed_by",
+)
+VALUE_FIELDS = (
+    "family_return__family__la_family_id",
+    "family_return__period__start_on",
+    "measure__code",
+    "individual__la_individual_id",
+    "value",
+    "recorded_by",
+    "correction_pending",
+)
 
 
 def dump(authority: LocalAuthority) -> dict[str, list[dict[str, Any]]]:
@@ -190,6 +213,16 @@ def dump(authority: LocalAuthority) -> dict[str, list[dict[str, Any]]]:
             .order_by("family__la_family_id", "effective_on", "id")
             .values(*STATUS_CHANGE_FIELDS)
         ),
+        "returns": list(
+            FamilyReturn.objects.for_authority(authority)
+            .order_by("family__la_family_id", "period__start_on")
+            .values(*RETURN_FIELDS)
+        ),
+        "values": list(
+            ProgressValue.objects.filter(family_return__family__local_authority=authority)
+            .order_by(*VALUE_FIELDS[:4])
+            .values(*VALUE_FIELDS)
+        ),
     }
 
 
@@ -213,6 +246,7 @@ def seeded(authority: LocalAuthority) -> LocalAuthority:
 @pytest.mark.django_db
 def test_the_same_seed_generates_the_same_families_and_another_seed_others() -> None:
     rules_by_code = framework_catalogue().rules
+    progress = progress_catalogue()
 
     def families(seed: int) -> list[DemoFamily]:
         fake = Faker("en_GB")
@@ -225,6 +259,7 @@ def test_the_same_seed_generates_the_same_families_and_another_seed_others() -> 
                 today=TODAY,
                 fake=fake,
                 rules_by_code=rules_by_code,
+                progress=progress,
             )
             for number in range(1, 51)
         ]
@@ -232,6 +267,7 @@ def test_the_same_seed_generates_the_same_families_and_another_seed_others() -> 
     first = families(1)
     assert first == families(1)
     assert [f.programme for f in first] != [f.programme for f in families(2)]
+    assert any(f.progress for f in first)
 
 
 @pytest.mark.django_db
@@ -245,6 +281,8 @@ def test_loading_the_same_seed_again_stores_the_same_data(seeded: LocalAuthority
     assert first["criteria"]
     assert first["interventions"]
     assert first["status_changes"]
+    assert first["returns"]
+    assert first["values"]
 
 
 @pytest.mark.django_db
@@ -266,7 +304,11 @@ def test_a_second_run_creates_nothing(authority: LocalAuthority) -> None:
     second = seed(authority, 80)
     assert (first.families_created, second.families_created) == (80, 0)
     assert second.members_created == 0
+    assert first.progress_created.values > first.progress_created.returns > 0
+    assert second.progress_created == ProgressRows()
     assert first.demo_families == second.demo_families == 80
+    assert first.demo_returns == second.demo_returns
+    assert first.demo_returns.total() == first.progress_created.returns
     assert dump(authority) == before
 
 
@@ -568,6 +610,163 @@ def test_no_demo_date_is_after_the_day_it_was_loaded(authority: LocalAuthority) 
     assert overridden is None or timezone.localtime(overridden).date() <= today
 
 
+# --- Progress returns ----------------------------------------------------------------------
+
+
+def returns_due(authority: LocalAuthority, today: datetime.date) -> dict[tuple[int, int], Period]:
+    """Every (family id, period id) a return is due for by `today`, by the product's rule."""
+    return {
+        (family_id, period.pk): period
+        for period in Period.objects.filter(end_on__lt=today)
+        for family_id in Family.objects.for_authority(authority)
+        .filter(supported_during(period))
+        .values_list("pk", flat=True)
+    }
+
+
+def returns_held(authority: LocalAuthority) -> dict[tuple[int, int], FamilyReturn]:
+    returns = FamilyReturn.objects.for_authority(authority)
+    return {(r.family_id, r.period_id): r for r in returns}
+
+
+@pytest.mark.django_db
+def test_every_stored_progress_value_passes_its_measures_rule(seeded: LocalAuthority) -> None:
+    values = ProgressValue.objects.filter(family_return__family__local_authority=seeded)
+    assert values.count() > 1000
+    for value in values.select_related("measure"):
+        spec = spec_of(value.measure)
+        # As a user would type it (money in pounds), it is stored as it is.
+        typed = display_value(spec, value.value)
+        assert clean_value(spec, typed, whose="the family") == value.value, value
+
+
+@pytest.mark.django_db
+def test_returns_are_only_for_periods_of_support_that_ended_before_the_day_of_loading(
+    seeded: LocalAuthority,
+) -> None:
+    held = returns_held(seeded)
+    assert held
+    assert set(held) <= set(returns_due(seeded, TODAY))
+    assert not Period.objects.filter(end_on__lt=TODAY, due_on__gte=TODAY).exists()
+
+
+@pytest.mark.django_db
+def test_a_complete_return_answers_every_question_and_one_in_progress_only_some(
+    seeded: LocalAuthority,
+) -> None:
+    measures = {period.pk: measures_asked(period) for period in Period.objects.all()}
+    returns = (
+        FamilyReturn.objects.for_authority(seeded)
+        .select_related("period", "family")
+        .prefetch_related("family__members", "values")
+    )
+    for family_return in returns:
+        questions = questions_for(
+            family_return.family, family_return.period, measures[family_return.period_id]
+        )
+        asked = {key_of(question) for question in questions}
+        held = [(v.measure_id, v.individual_id) for v in family_return.values.all()]
+        assert len(held) == len(set(held))
+        if family_return.status == ReturnStatus.COMPLETE:
+            assert set(held) == asked, family_return
+        else:
+            assert set(held) < asked, family_return
+            assert held, "a return starts when its first value is saved"
+
+
+@pytest.mark.django_db
+def test_past_their_due_date_most_returns_are_complete_some_in_progress_a_few_missing(
+    seeded: LocalAuthority,
+) -> None:
+    due = returns_due(seeded, TODAY)
+    held = returns_held(seeded)
+    statuses = Counter(held[pair].status if pair in held else "missing" for pair in due)
+    assert 0.8 < statuses[ReturnStatus.COMPLETE] / len(due) < 0.95, statuses
+    assert 0.02 < statuses[ReturnStatus.IN_PROGRESS] / len(due) < 0.15, statuses
+    assert 0.005 < statuses["missing"] / len(due) < 0.1, statuses
+    for family_return in held.values():
+        if family_return.status == ReturnStatus.COMPLETE:
+            assert family_return.completed_at is not None
+            completed_on = timezone.localtime(family_return.completed_at).date()
+            assert due[family_return.family_id, family_return.period_id].end_on < completed_on
+            assert completed_on <= TODAY
+        else:
+            assert family_return.completed_at is None
+        assert family_return.completed_by is None
+
+
+@pytest.mark.django_db
+def test_the_period_being_collected_is_mostly_still_to_do(authority: LocalAuthority) -> None:
+    today = datetime.date(2024, 10, 20)  # April to September 2024 is due by 30 October
+    demo_families_seed(authority=authority, families=400, seed=3, today=today)
+    (being_collected,) = Period.objects.filter(end_on__lt=today, due_on__gte=today)
+    due = [
+        pair for pair, period in returns_due(authority, today).items() if period == being_collected
+    ]
+    held = returns_held(authority)
+    statuses = Counter(held[pair].status if pair in held else "missing" for pair in due)
+    assert statuses[ReturnStatus.COMPLETE] < len(due) / 2, statuses
+    assert statuses[ReturnStatus.IN_PROGRESS], statuses
+    assert statuses["missing"], statuses
+    completed = FamilyReturn.objects.for_authority(authority).aggregate(latest=Max("completed_at"))[
+        "latest"
+    ]
+    assert timezone.localtime(completed).date() <= today
+
+
+@pytest.mark.django_db
+def test_values_stored_without_postgresqls_copy_are_the_same(
+    authority: LocalAuthority, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # PostgreSQL stores values by COPY; every other database (the quick start's SQLite)
+    # by bulk_create, which this exercises on PostgreSQL.
+    seed(authority, 60)
+    by_copy = dump(authority)
+    Family.objects.for_authority(authority).delete()
+    monkeypatch.setattr(load_progress, "COPY_VENDORS", frozenset())
+    seed(authority, 60)
+    assert dump(authority) == by_copy
+    assert by_copy["values"]
+
+
+@pytest.mark.django_db
+def test_progress_values_read_like_real_families_with_a_few_unknown_and_corrected(
+    seeded: LocalAuthority,
+) -> None:
+    rows = list(
+        ProgressValue.objects.filter(family_return__family__local_authority=seeded).values_list(
+            "measure__code", "value", "correction_pending", "family_return__status"
+        )
+    )
+    by_measure: dict[str, Counter[str]] = {}
+    for code, value, _, _ in rows:
+        by_measure.setdefault(code, Counter())[value] += 1
+    assert set(by_measure) == set(Measure.objects.values_list("code", flat=True))
+    unknown = sum(counts[UNKNOWN] for counts in by_measure.values())
+    assert 0.015 < unknown / len(rows) < 0.05
+    for code in ("HOMELESS", "EVICTION_RISK"):
+        assert by_measure[code]["no"] > 5 * by_measure[code]["yes"] > 0, code
+    for code in ("WORKLESS_HOUSEHOLD", "NEET"):
+        assert {"yes", "no"} <= set(by_measure[code]), code
+    for code in ("ASB_INCIDENTS", "OFFENCES", "MISSING_EPISODES", "DA_INCIDENTS"):
+        counts = by_measure[code]
+        assert counts["0"] > sum(counts.values()) / 2, code
+        assert any(value not in ("0", UNKNOWN) for value in counts), code
+    for code in ("RENT_ARREARS", "DEBT_LEVEL"):
+        pence = [int(v) for v in by_measure[code].elements() if v != UNKNOWN]
+        assert 0 in pence, code
+        assert any(10_000 <= amount <= 1_000_000 for amount in pence), code  # £100 to £10,000
+    care = by_measure["CHILD_STATUS"]
+    assert set(care) - {UNKNOWN} == {"NONE", "CIN", "CPP", "LAC"}
+    assert care["NONE"] > sum(care.values()) / 2
+    attendance = [float(v) for v in by_measure["SCHOOL_ATTENDANCE"].elements() if v != UNKNOWN]
+    assert all(60 <= percent <= 100 for percent in attendance)
+    assert sum(percent >= 90 for percent in attendance) > len(attendance) / 2
+    corrected = [status for _, _, correction, status in rows if correction]
+    assert 0 < len(corrected) < len(rows) / 50
+    assert set(corrected) == {ReturnStatus.COMPLETE}
+
+
 member_numbers = st.tuples(st.integers(1, MAX_FAMILY_NUMBER), st.integers(1, MAX_MEMBERS)).map(
     lambda pair: pair[0] * 10 + pair[1]
 )
@@ -614,8 +813,13 @@ def test_seed_demo_prints_the_same_on_a_second_run_and_says_what_it_created() ->
     assert first_out == second_out
     assert "Demo families: 25" in first_out
     assert "By status: Referred " in first_out
+    assert "Progress returns: in progress " in first_out
     assert "Created 25 families, " in first_err
-    assert "Created 0 families, 0 members and 0 assessments" in second_err
+    assert "progress returns (" in first_err
+    assert (
+        "Created 0 families, 0 members, 0 assessments and 0 progress returns (0 values)"
+        in second_err
+    )
     assert Family.objects.count() == 25
 
 

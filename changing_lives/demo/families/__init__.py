@@ -15,4 +15,8 @@ people): criteria that fit each member, the decision made by `eligibility.rules.
 the services make it, now and then a team manager's override, and a status history whose
 every move `eligibility.status.next_status` allows, with its support periods. Nothing is
 dated after the `today` the loader is given.
+
+Each period of support that had ended by then has a progress return, from a third stream:
+the values `progress.due.questions_for` asks, each passing `progress.values.clean_value`,
+mostly complete, some left in progress or never started, as real caseloads are.
 """

@@ -12,6 +12,8 @@ from faker import Faker
 from changing_lives.demo.families.assessment import demo_assessment_generate
 from changing_lives.demo.families.history import demo_programme_generate
 from changing_lives.demo.families.identifiers import demo_nhs_number, demo_nino, demo_uln, demo_upn
+from changing_lives.demo.families.progress import demo_progress_generate
+from changing_lives.demo.families.progress_catalogue import ProgressCatalogue
 from changing_lives.demo.families.records import (
     FAMILY_ID_PREFIX,
     FIRST_REFERRAL,
@@ -52,13 +54,15 @@ def demo_family_generate(
     today: datetime.date,
     fake: Faker,
     rules_by_code: Mapping[str, FrameworkRules],
+    progress: ProgressCatalogue,
 ) -> DemoFamily:
     """Family `number` for `seed` and the authority with GSS code `authority_code`.
 
     `dfe_number` goes into UPNs; None when it is not a known DfE number (no UPN could be
     valid, so none is made). `fake` is re-seeded here: pass one Faker("en_GB") for a whole
     run, as creating one is slow. `rules_by_code` holds the rules of each framework by code
-    (frameworks.framework_catalogue), which decide the family's eligibility.
+    (frameworks.framework_catalogue), which decide the family's eligibility; `progress`
+    the periods and measures its progress returns are made for.
     """
     if not 1 <= number <= MAX_FAMILY_NUMBER:
         raise ValueError(f"family number must be 1 to {MAX_FAMILY_NUMBER}")
@@ -84,6 +88,9 @@ def demo_family_generate(
         today=today,
         rules_by_code=rules_by_code,
     )
+    programme = demo_programme_generate(programme_rng, assessment=assessment, today=today)
+    # Progress data has a stream of its own: tuning it never changes the programme.
+    progress_rng = random.Random(f"{stream}:progress")  # noqa: S311
     return DemoFamily(
         number=number,
         la_family_id=f"{FAMILY_ID_PREFIX}{number:06d}",
@@ -93,7 +100,14 @@ def demo_family_generate(
         referred_on=referred_on,
         notes=rng.choice(NEUTRAL_NOTES) if rng.random() < 0.3 else "",
         members=members,
-        programme=demo_programme_generate(programme_rng, assessment=assessment, today=today),
+        programme=programme,
+        progress=demo_progress_generate(
+            progress_rng,
+            members=members,
+            supports=programme.supports,
+            catalogue=progress,
+            today=today,
+        ),
     )
 
 

@@ -4,9 +4,10 @@ import datetime
 import itertools
 import time
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from faker import Faker
 
@@ -20,6 +21,8 @@ from changing_lives.demo.families.load_programme import (
     demo_staff,
     programme_rows_create,
 )
+from changing_lives.demo.families.load_progress import progress_rows_create
+from changing_lives.demo.families.progress_catalogue import progress_catalogue
 from changing_lives.demo.families.records import (
     FAMILY_ID,
     FAMILY_ID_PREFIX,
@@ -28,20 +31,24 @@ from changing_lives.demo.families.records import (
     DemoFamily,
     DemoMember,
     ProgrammeRows,
+    ProgressRows,
     SeedResult,
 )
+from changing_lives.retention.services import retention_refresh
 from families.la_ids import ReferenceKind, reference_digest
 from families.models import (
     UNIQUE_IDENTIFIERS,
     DfeLaNumber,
     Family,
     FamilyHistoryEntry,
+    FamilyQuerySet,
     FamilyStatus,
     Individual,
     RetiredReference,
     search_name_of,
 )
 from families.reference import dfe_la_numbers
+from progress.models import FamilyReturn, ReturnStatus
 
 HISTORY_NOTE = "Demo data loaded by seed_demo"
 
@@ -75,22 +82,26 @@ def demo_families_seed(
     """Make sure demo families 1 to `families` exist in `authority`, creating the missing.
 
     Each batch of `batch_size` families is one transaction: families, then their members,
-    one "created" history entry each, and their assessments, criteria, support periods and
-    status moves, in bulk. A family number whose LA family ID is in use, or was once
-    (retired), is skipped. A generated identifier that a member of the authority already
-    holds (typed by hand, say) is left blank rather than shared. No date is after `today`.
+    one "created" history entry each, their assessments, criteria, support periods and
+    status moves, and their progress returns and values, in bulk. A family number whose LA
+    family ID is in use, or was once (retired), is skipped. A generated identifier that a
+    member of the authority already holds (typed by hand, say) is left blank rather than
+    shared. No date is after `today`; progress returns are made for the periods that ended
+    before it (progress.models.Period, read once).
     """
     started = time.perf_counter()
     today = today or timezone.localdate()
     missing = _missing_family_numbers(authority, families)
     members_created = 0
     programme = ProgrammeRows()
+    progress = ProgressRows()
     if missing:
         known = dfe_la_numbers()
         dfe_number = authority.dfe_number if authority.dfe_number in known else None
         taken = _identifiers_held(authority)
         staff = demo_staff(authority)
         catalogue = framework_catalogue()
+        periods_and_measures = progress_catalogue()
         fake = Faker("en_GB")
         for numbers in itertools.batched(missing, batch_size):
             batch = [
@@ -102,6 +113,7 @@ def demo_families_seed(
                     today=today,
                     fake=fake,
                     rules_by_code=catalogue.rules,
+                    progress=periods_and_measures,
                 )
                 for number in numbers
             ]
@@ -109,20 +121,36 @@ def demo_families_seed(
             identifiers_check(
                 (member for family in batch for member in family.members), known_la_numbers=known
             )
-            members, rows = _load(authority, batch, staff=staff, catalogue=catalogue)
-            members_created += members
-            programme += rows
+            loaded = _load(authority, batch, staff=staff, catalogue=catalogue)
+            members_created += loaded.members
+            programme += loaded.programme
+            progress += loaded.progress
     demo = Family.objects.for_authority(authority).filter(la_family_id__startswith=FAMILY_ID_PREFIX)
+    if missing:
+        # Bulk loading bypasses the services that keep each family's retention date current.
+        retention_refresh(demo)
     return SeedResult(
         families_created=len(missing),
         members_created=members_created,
         programme_created=programme,
+        progress_created=progress,
         demo_families=demo.count(),
         demo_statuses=Counter(
             FamilyStatus(status) for status in demo.values_list("status", flat=True)
         ),
+        demo_returns=_returns_by_status(demo),
         seconds=time.perf_counter() - started,
     )
+
+
+def _returns_by_status(demo: FamilyQuerySet) -> Counter[ReturnStatus]:
+    counts = (
+        FamilyReturn.objects.filter(family__in=demo)
+        .values_list("status")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return Counter({ReturnStatus(status): count for status, count in counts})
 
 
 def _missing_family_numbers(authority: LocalAuthority, families: int) -> list[int]:
@@ -186,6 +214,13 @@ def _without_taken_identifiers(family: DemoFamily, taken: dict[str, set[str]]) -
     return replace(family, members=members)
 
 
+@dataclass(frozen=True)
+class _Loaded:
+    members: int
+    programme: ProgrammeRows
+    progress: ProgressRows
+
+
 @transaction.atomic
 def _load(
     authority: LocalAuthority,
@@ -193,7 +228,7 @@ def _load(
     *,
     staff: DemoStaff,
     catalogue: FrameworkCatalogue,
-) -> tuple[int, ProgrammeRows]:
+) -> _Loaded:
     rows = Family.objects.bulk_create(
         [_family_row(authority, family, staff=staff) for family in batch]
     )
@@ -210,13 +245,13 @@ def _load(
         )
         for row in rows
     )
+    stored = list(zip(rows, batch, strict=True))
+    by_public_id = {member.public_id: member for member in members}
     programme = programme_rows_create(
-        list(zip(rows, batch, strict=True)),
-        members={member.public_id: member for member in members},
-        catalogue=catalogue,
-        staff=staff,
+        stored, members=by_public_id, catalogue=catalogue, staff=staff
     )
-    return len(members), programme
+    progress = progress_rows_create(stored, members=by_public_id)
+    return _Loaded(members=len(members), programme=programme, progress=progress)
 
 
 def _family_row(authority: LocalAuthority, family: DemoFamily, *, staff: DemoStaff) -> Family:

@@ -15,6 +15,7 @@ from families.models import (
     Gender,
     Relationship,
 )
+from progress.models import ReturnStatus
 
 FAMILY_ID_PREFIX = "DEMO-F"
 FAMILY_ID = re.compile(r"DEMO-F(\d{6})")
@@ -141,6 +142,26 @@ class DemoProgramme:
 
 
 @dataclass(frozen=True, slots=True)
+class DemoValue:
+    """One recorded value of a return: for the family (member None) or one member."""
+
+    measure_id: int
+    member: uuid.UUID | None  # the member's public_id
+    value: str  # canonical, as progress.values.clean_value stores it
+    correction_pending: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DemoReturn:
+    """A family's Family Progress Data for one period, as far as it was filled in."""
+
+    period_id: int
+    status: ReturnStatus
+    completed_at: datetime.datetime | None
+    values: tuple[DemoValue, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class DemoFamily:
     number: int
     la_family_id: str
@@ -150,6 +171,8 @@ class DemoFamily:
     notes: str
     members: tuple[DemoMember, ...]
     programme: DemoProgramme
+    # Its returns for the periods of its support that had ended by the day it was made.
+    progress: tuple[DemoReturn, ...]
 
 
 @dataclass(frozen=True)
@@ -171,10 +194,23 @@ class ProgrammeRows:
 
 
 @dataclass(frozen=True)
+class ProgressRows:
+    """How many progress returns, and values in them, were stored."""
+
+    returns: int = 0
+    values: int = 0
+
+    def __add__(self, other: "ProgressRows") -> "ProgressRows":
+        return ProgressRows(returns=self.returns + other.returns, values=self.values + other.values)
+
+
+@dataclass(frozen=True)
 class SeedResult:
     families_created: int
     members_created: int
     programme_created: ProgrammeRows
+    progress_created: ProgressRows
     demo_families: int
     demo_statuses: Counter[FamilyStatus]  # of every demo family the authority holds
+    demo_returns: Counter[ReturnStatus]  # of every demo family's progress returns
     seconds: float

@@ -15,6 +15,7 @@ from django.db import connection
 from changing_lives.demo.families.load import demo_families_seed, seed_authority_ensure
 from changing_lives.errors import validation_messages
 from families.models import Family, FamilyStatus
+from progress.models import ReturnStatus
 
 DEFAULT_FAMILIES = 30_000
 # A GSS code of the right shape that no real authority has, so a benchmark run never
@@ -61,13 +62,19 @@ class Command(BaseCommand):
             "criteria": programme.criteria,
             "interventions": programme.interventions,
             "status changes": programme.status_changes,
+            "progress returns": result.progress_created.returns,
+            "progress values": result.progress_created.values,
         }
         database = f"{connection.vendor} {connection.settings_dict['NAME']}"
-        self.stdout.write(f"{'database:':<16} {database}")
+        self.stdout.write(f"{'database:':<18} {database}")
         for name, count in counts.items():
-            self.stdout.write(f"{name + ':':<16} {count}")
+            self.stdout.write(f"{name + ':':<18} {count}")
         for status in FamilyStatus:
             self.stdout.write(f"  {status.label + ':':<30} {result.demo_statuses[status]}")
-        self.stdout.write(f"{'seconds:':<16} {result.seconds:.1f}")
+        self.stdout.write("progress returns by status:")
+        for return_status in ReturnStatus:
+            count = result.demo_returns[return_status]
+            self.stdout.write(f"  {return_status.label + ':':<30} {count}")
+        self.stdout.write(f"{'seconds:':<18} {result.seconds:.1f}")
         rows = sum(counts.values())
-        self.stdout.write(f"{'rows/second:':<16} {rows / result.seconds:,.0f} (all the rows above)")
+        self.stdout.write(f"{'rows/second:':<18} {rows / result.seconds:,.0f} (all the rows above)")

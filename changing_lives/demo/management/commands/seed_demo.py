@@ -26,6 +26,7 @@ from changing_lives.demo.users import (
 )
 from changing_lives.errors import validation_messages
 from families.models import FamilyStatus
+from progress.models import ReturnStatus
 
 DEFAULT_FAMILIES = 200
 DEFAULT_SEED = 20150401
@@ -86,9 +87,11 @@ class Command(BaseCommand):
         result = demo_families_seed(
             authority=authority, families=options["families"], seed=options["seed"]
         )
+        progress = result.progress_created
         self.stderr.write(
-            f"Created {result.families_created} families, {result.members_created} members "
-            f"and {result.programme_created.assessments} assessments "
+            f"Created {result.families_created} families, {result.members_created} members, "
+            f"{result.programme_created.assessments} assessments "
+            f"and {progress.returns} progress returns ({progress.values} values) "
             f"in {result.seconds:.1f} seconds."
         )
         self.stdout.write(f"Demo data ready for {authority.name} ({authority.gss_code}).")
@@ -99,6 +102,10 @@ class Command(BaseCommand):
             f"{status.label} {result.demo_statuses[status]}" for status in FamilyStatus
         )
         self.stdout.write(f"By status: {statuses}.")
+        returns = ", ".join(
+            f"{status.label.lower()} {result.demo_returns[status]}" for status in ReturnStatus
+        )
+        self.stdout.write(f"Progress returns: {returns}.")
         if users:
             self.stdout.write("Demo users (one per role), all with the password below:")
             for user in users:
