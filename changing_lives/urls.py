@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("eligibility.urls")),
     path("progress/", include("progress.urls")),
     path("nis/", include("nis_export.urls")),
+    path("retention/", include("changing_lives.retention.urls")),
     path("healthz", healthz, name="healthz"),
 ]

@@ -335,6 +335,9 @@ class FamilyFilterForm(GovukFormMixin, forms.Form):
         "referred": ("Date referred, newest first", ["-referred_on", "-id"]),
         "status": ("Status", ["status", "la_family_id"]),
     }
+    # "Due for purge": a retention date within this many days, or already passed (the
+    # family is held, or no purge has reached it yet): the families to check before a purge.
+    DUE_SOON_DAYS = 90
 
     q = _text(
         "Search",
@@ -352,6 +355,11 @@ class FamilyFilterForm(GovukFormMixin, forms.Form):
         empty_label="Anyone",
     )
     mine = forms.BooleanField(label="Only my caseload", required=False)
+    due_for_purge = forms.BooleanField(
+        label=f"Due for purge in the next {DUE_SOON_DAYS} days",
+        help_text="Includes families already past their retention date",
+        required=False,
+    )
     sort = forms.ChoiceField(
         label="Sort by",
         choices=[("", "My caseload first"), *((key, label) for key, (label, _) in SORTS.items())],

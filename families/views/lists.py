@@ -1,5 +1,6 @@
 """The family list: search, filters, sorting and pagination in a constant number of queries."""
 
+import datetime
 from collections.abc import Sequence
 from typing import Any
 
@@ -8,6 +9,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from changing_lives.accounts.access import authority_of
 from changing_lives.accounts.models import User
@@ -58,6 +60,9 @@ def family_list_page(
         families = families.filter(lead_professional=filters["lead_professional"])
     if filters.get("mine"):
         families = families.filter(lead_professional=user.pk)
+    if filters.get("due_for_purge"):
+        soon = timezone.localdate() + datetime.timedelta(days=FamilyFilterForm.DUE_SOON_DAYS)
+        families = families.filter(retention_on__lte=soon)
     families = families.select_related("lead_professional").prefetch_related(
         Prefetch(
             "members",

@@ -1,0 +1,75 @@
+"""Database features that PostgreSQL does better, each behind one small function with a
+portable fallback for the quick start's SQLite (docs/adr/0005-two-databases.md).
+
+advisory_lock: a named lock that only one holder has at a time. On PostgreSQL it is a
+session-level advisory lock, so it holds across every process and worker on the database,
+and the server lets it go if the holder dies (a killed worker leaves no lock behind). On any
+other database it is a lock of this process only: enough for the quick start, which runs its
+tasks in the web process.
+"""
+
+import hashlib
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+_guard = threading.Lock()
+_process_locks: dict[tuple[str, str], threading.Lock] = {}
+
+
+def advisory_lock_key(name: str) -> int:
+    """The lock's PostgreSQL key: a signed 64-bit number from the name, the same in every
+    process (Python's own hash() is salted per process, so it would not do)."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+
+
+def _process_lock(database: str, name: str) -> threading.Lock:
+    with _guard:
+        return _process_locks.setdefault((database, name), threading.Lock())
+
+
+def _unlock(connection: BaseDatabaseWrapper, key: int) -> None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+    except DatabaseError:
+        # The connection broke (its session, and the lock, went with it) or sits in a failed
+        # transaction: closing it ends the session, which is the one sure way to let go.
+        with suppress(DatabaseError):
+            connection.close()
+
+
+@contextmanager
+def advisory_lock(name: str, *, using: str = DEFAULT_DB_ALIAS) -> Iterator[bool]:
+    """Try to take the lock `name` without waiting; yield whether it was taken, and release
+    it on exit.
+
+    The same on every database: while one holder has it, a second attempt is refused, from
+    this process or (on PostgreSQL) from any other; once released, it can be taken again.
+    PostgreSQL's own advisory locks are re-entrant within one connection, so the process
+    lock is taken first on every database: a second attempt in this process is refused too.
+    """
+    connection = connections[using]
+    local = _process_lock(str(connection.settings_dict["NAME"]), name)
+    if not local.acquire(blocking=False):
+        yield False
+        return
+    try:
+        if connection.vendor != "postgresql":
+            yield True
+            return
+        key = advisory_lock_key(name)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+            row = cursor.fetchone()
+        taken = bool(row and row[0])
+        try:
+            yield taken
+        finally:
+            if taken:
+                _unlock(connection, key)
+    finally:
+        local.release()
