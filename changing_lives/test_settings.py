@@ -16,6 +16,9 @@ os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault(
     "MEDIA_ROOT", os.path.join(tempfile.gettempdir(), "changing-lives-test-media")
 )
+# The test client and the live server speak plain http: no redirect to https (the redirect
+# itself is tested with override_settings in tests/test_security_headers.py).
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 
 from changing_lives.settings import *  # noqa: F403
 

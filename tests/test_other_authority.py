@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from changing_lives.accounts.roles import Role
+from changing_lives.retention.models import Hold, HoldKind, PurgeRun, PurgeStatus
 from eligibility.models import Assessment, Framework
 from families.models import Family
 from nis_export.build import package_folder
@@ -79,6 +80,13 @@ def real_arguments(family: Family) -> dict[str, object]:
         fingerprint="A1B2C3D4E5F60718293A4B5C6D7E8F9012345678",
         defaults={"armored": "(not read)", "created_at": timezone.now()},
     )
+    # A hold of the family (open, so that its lift page answers) and a finished purge run of
+    # its authority (so that its certificate downloads).
+    hold = Hold.objects.create(family=family, kind=HoldKind.LEGAL_HOLD, reason="Claim")
+    run = PurgeRun.objects.create(
+        local_authority=family.local_authority, status=PurgeStatus.FINISHED,
+        started_at=timezone.now(), finished_at=timezone.now(),
+    )  # fmt: skip
     return {
         "period_start": Period.objects.order_by("start_on").first().start_on.isoformat(),  # type: ignore[union-attr]
         "public_id": family.public_id,
@@ -87,6 +95,8 @@ def real_arguments(family: Family) -> dict[str, object]:
         "measure_code": "HOMELESS",
         "submission_id": submission.public_id,
         "fingerprint": key.fingerprint,
+        "hold_id": hold.public_id,
+        "run_id": run.public_id,
     }
 
 

@@ -35,3 +35,15 @@ def test_health_page_sees_the_worker(celery_worker: str, client: Client) -> None
     response = client.get("/healthz")
     assert response.status_code == 200, response.json()
     assert response.json()["checks"]["worker"]["detail"].startswith("ok: ")
+
+
+def test_worker_clears_expired_sessions(celery_worker: str) -> None:
+    from django.contrib.sessions.models import Session
+
+    from changing_lives.accounts.tasks import sessions_clear_expired
+
+    Session.objects.create(
+        session_key="x" * 32, session_data="", expire_date=timezone.now() - timedelta(days=1)
+    )
+    sessions_clear_expired.delay().get(timeout=30)
+    assert not Session.objects.filter(session_key="x" * 32).exists()

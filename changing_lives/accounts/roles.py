@@ -65,6 +65,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "eligibility.change_framework",
             "progress.manage_progress_reference",
             "nis_export.manage_recipient_keys",
+            "retention.manage_retention",
         }
     ),
 }

@@ -8,11 +8,6 @@ urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", views.SignOutView.as_view(), name="logout"),
     path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
-    path(
-        "password/change/done/",
-        views.PasswordChangeDoneView.as_view(),
-        name="password_change_done",
-    ),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password/reset/sent/",

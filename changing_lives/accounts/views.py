@@ -2,14 +2,20 @@
 
 from typing import Any
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.db import transaction
 from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse_lazy
 
 from changing_lives.accounts import forms
 from changing_lives.audit.actions import AuditAction
 from changing_lives.audit.services import audit_record
+
+PASSWORD_CHANGED_MESSAGE = "Your password has been changed. Sign in with your new password."  # noqa: S105
 
 
 class SignInView(auth_views.LoginView):
@@ -23,27 +29,25 @@ class SignOutView(auth_views.LogoutView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    """A changed password ends every session of the user, this one included.
+
+    The others end by themselves: each session holds a hash of the password it was signed
+    in with, and no longer matches. This one is signed out here (audited as a sign-out), and
+    the user signs in again with the new password.
+    """
+
     form_class = forms.PasswordChangeForm
     template_name = "accounts/password_change.html"
-    success_url = reverse_lazy("accounts:password_change_done")
 
     @transaction.atomic
     def form_valid(self, form: Any) -> HttpResponse:
-        response = super().form_valid(form)
+        form.save()
         audit_record(
             action=AuditAction.PASSWORD_CHANGED, actor=self.request.user, request=self.request
         )
-        return response
-
-
-class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
-    template_name = "message_page.html"
-    extra_context = {
-        "message_title": "Password changed",
-        "message_body": "Your password has been changed.",
-        "message_link_url": reverse_lazy("pages:home"),
-        "message_link_text": "Go to your home page",
-    }
+        logout(self.request)
+        messages.info(self.request, PASSWORD_CHANGED_MESSAGE)
+        return redirect(settings.LOGIN_URL)
 
 
 class PasswordResetView(auth_views.PasswordResetView):

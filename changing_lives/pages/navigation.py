@@ -86,6 +86,13 @@ NAVIGATION: tuple[NavItem, ...] = (
         in_header=False,
     ),
     NavItem(
+        "Retention and purge",
+        "retention:home",
+        "retention.manage_retention",
+        "Set how long family records are kept, place and lift legal holds, preview and run "
+        "the purge, and check whether a family was purged.",
+    ),
+    NavItem(
         "Audit trail",
         "audit:list",
         "audit.view_audit_trail",

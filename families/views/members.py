@@ -22,7 +22,7 @@ def member_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     form = MemberForm(request.POST or None, authority=family.local_authority)
     if request.method == "POST" and form.is_valid():
         try:
-            member = services.member_add(
+            services.member_add(
                 actor=request.user,  # type: ignore[arg-type]
                 family=family,
                 fields=form.cleaned_data,
@@ -32,7 +32,7 @@ def member_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"{member.full_name} added to the family")
+            messages.success(request, "Member added to the family")
             return redirect("families:detail", family.public_id)
     return render(request, "families/member_form.html", {"form": form, "family": family})
 
@@ -56,7 +56,7 @@ def member_edit(request: HttpRequest, public_id: uuid.UUID, member_id: uuid.UUID
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"{member.full_name}'s details saved")
+            messages.success(request, "Member's details saved")
             return redirect("families:detail", family.public_id)
     return render(
         request, "families/member_form.html", {"form": form, "family": family, "member": member}
@@ -79,7 +79,7 @@ def member_remove(request: HttpRequest, public_id: uuid.UUID, member_id: uuid.UU
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"{member.full_name} removed from the family")
+            messages.success(request, "Member removed from the family")
             return redirect("families:detail", family.public_id)
     return render(
         request, "families/member_remove.html", {"form": form, "family": family, "member": member}
@@ -112,9 +112,7 @@ def member_move(request: HttpRequest, public_id: uuid.UUID, member_id: uuid.UUID
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                messages.success(
-                    request, f"{member.full_name} moved to family {to_family.la_family_id}"
-                )
+                messages.success(request, "Member moved to this family")
                 return redirect("families:detail", to_family.public_id)
     return render(
         request, "families/member_move.html", {"form": form, "family": family, "member": member}

@@ -39,7 +39,7 @@ def family_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Family {family.la_family_id} created")
+            messages.success(request, "Family created")
             return redirect("families:detail", family.public_id)
     return render(request, "families/family_create.html", {"form": form})
 

@@ -72,7 +72,7 @@ def test_create_a_family_of_three_then_find_it_by_nino(
     expect(page.get_by_label("NHS number")).to_be_focused()
     page.get_by_label("NHS number").fill("943 476 5919")
     page.get_by_role("button", name="Create family").click()
-    expect(page.get_by_text("Family F000001 created")).to_be_visible()
+    expect(page.get_by_role("alert").get_by_text("Family created")).to_be_visible()
     expect(page.get_by_role("heading", name="Sarah Okafor")).to_be_visible()
     expect(page.get_by_text("943 476 5919")).to_be_visible()
     assert_accessible(page)
