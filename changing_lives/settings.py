@@ -57,6 +57,11 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_forms_gds",
     "axes",
+    # Multi-factor sign-in: TOTP (an authenticator app) and single-use backup codes.
+    # No SMS or e-mail device is installed (docs/security.md).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "changing_lives.authorities",
     "changing_lives.accounts",
     "changing_lives.audit",
@@ -79,11 +84,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Right after authentication: request.user.is_verified() says whether this session
+    # passed the second factor (the device's id is kept in the session).
+    "django_otp.middleware.OTPMiddleware",
     "changing_lives.observability.context.LogUserMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: a session past its idle or absolute limit is signed out with a message.
     "changing_lives.accounts.sessions.SessionTimeoutMiddleware",
+    # After LoginRequiredMiddleware: a signed-in session that has not passed the second
+    # factor is sent to verify (or to set it up) from every page but a few.
+    "changing_lives.accounts.mfa.MfaRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it sees a failed login after authentication has run.
     "axes.middleware.AxesMiddleware",
@@ -156,6 +167,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60  # an hour: a reset link is a key to personal data
+# An invitation link (sent by an admin to a new user) works once, for this many hours.
+INVITE_VALID_HOURS = env.int("INVITE_VALID_HOURS", default=72)
+
+# Multi-factor sign-in (changing_lives/accounts/mfa.py). The issuer names the account in
+# the user's authenticator app. A wrong code makes the next try wait 1, 2, 4, 8... seconds
+# (django-otp's throttling, per device): after 10 wrong codes in a row, over 8 minutes.
+OTP_TOTP_ISSUER = "Changing Lives"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # Login throttling: a username is locked out from an address after repeated failures,
 # for a cool-off period (docs/adr/0003-sign-in-throttling.md).

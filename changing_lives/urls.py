@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("changing_lives.pages.urls")),
     path("account/", include("changing_lives.accounts.urls")),
     path("audit/", include("changing_lives.audit.urls")),
+    path("users/", include("changing_lives.accounts.users_urls")),
     path("authority/", include("changing_lives.authorities.urls")),
     path("families/", include("families.urls")),
     path("", include("eligibility.urls")),

@@ -9,6 +9,7 @@ from changing_lives.accounts.roles import Role
 from changing_lives.authorities.models import LocalAuthority
 from families.models import Family, Gender, Relationship
 from tests.factories import FamilyFactory, IndividualFactory, LocalAuthorityFactory, UserFactory
+from tests.signing_in import force_login_verified
 
 pytest_plugins = ["tests.worker"]
 
@@ -37,12 +38,11 @@ def make_user(authority: LocalAuthority) -> Callable[..., User]:
 
 @pytest.fixture
 def client_as(make_user: Callable[..., User]) -> Callable[..., Client]:
-    """A test client signed in as a new user holding the given roles."""
+    """A test client signed in as a new user holding the given roles, its session past the
+    second factor (tests/signing_in.py)."""
 
     def sign_in(*roles: Role, local_authority: LocalAuthority | None = None) -> Client:
-        client = Client()
-        client.force_login(make_user(*roles, local_authority=local_authority))
-        return client
+        return force_login_verified(Client(), make_user(*roles, local_authority=local_authority))
 
     return sign_in
 

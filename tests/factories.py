@@ -1,10 +1,12 @@
 """Deterministic factories: sequences and fixed defaults, so a failing test fails the same way."""
 
 import datetime
+import hashlib
 from typing import Any
 
 import factory
 from django.contrib.auth.models import Group
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from changing_lives.accounts.models import User
 from changing_lives.accounts.roles import Role
@@ -13,6 +15,11 @@ from changing_lives.authorities.notice import DEFAULT_TEXT
 from families.models import Family, Gender, Individual, Relationship
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+def totp_key_for(username: str) -> str:
+    """A fixed authenticator key per username (hex, 20 bytes): deterministic, like the rest."""
+    return hashlib.sha1(f"totp:{username}".encode(), usedforsecurity=False).hexdigest()
 
 
 class LocalAuthorityFactory(factory.django.DjangoModelFactory[LocalAuthority]):
@@ -42,6 +49,15 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     def roles(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create and extracted:
             obj.groups.set(Group.objects.filter(name__in=[Role(role).value for role in extracted]))
+
+    @factory.post_generation
+    def totp(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:
+        """A confirmed authenticator app (a key fixed by the username), unless totp=False:
+        a user who has yet to set one up."""
+        if create and extracted is not False:
+            TOTPDevice.objects.create(
+                user=obj, name="Authenticator app", confirmed=True, key=totp_key_for(obj.username)
+            )
 
 
 class FamilyFactory(factory.django.DjangoModelFactory[Family]):

@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from changing_lives.accounts.roles import Role
+from tests.signing_in import force_login_verified
 from tests.urlwalk import PUBLIC_URL_NAMES, walk
 
 ALL_URLS = list(walk())
@@ -101,7 +102,7 @@ def test_other_roles_are_not_offered_admin_pages_and_are_refused_them(
 @pytest.mark.django_db
 def test_a_user_holding_two_roles_sees_both_sections(make_user) -> None:
     client = Client()
-    client.force_login(make_user(Role.CASEWORKER, Role.TEAM_MANAGER))
+    force_login_verified(client, make_user(Role.CASEWORKER, Role.TEAM_MANAGER))
     sections = client.get(reverse("pages:home")).context["sections"]
     assert [s["role"] for s in sections] == [Role.CASEWORKER, Role.TEAM_MANAGER]
 
@@ -109,7 +110,7 @@ def test_a_user_holding_two_roles_sees_both_sections(make_user) -> None:
 @pytest.mark.django_db
 def test_a_user_without_a_role_is_told_to_ask_for_one(make_user) -> None:
     client = Client()
-    client.force_login(make_user())
+    force_login_verified(client, make_user())
     assert "Your account has no role yet" in client.get(reverse("pages:home")).content.decode()
 
 

@@ -26,3 +26,13 @@ def test_every_environment_variable_is_in_the_configuration_doc() -> None:
     read = variables_read()
     assert {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "CHANGING_LIVES_NEW_PASSWORD"} <= read
     assert read - documented == set()
+
+
+def test_the_readme_gives_the_demo_users_second_factor() -> None:
+    from changing_lives.demo.users import DEMO_BACKUP_CODES, DEMO_TOTP_SECRET
+
+    readme = (ROOT / "README.md").read_text()
+    grouped = " ".join(DEMO_TOTP_SECRET[i : i + 4] for i in range(0, len(DEMO_TOTP_SECRET), 4))
+    assert grouped in readme
+    assert DEMO_TOTP_SECRET in readme
+    assert " ".join(DEMO_BACKUP_CODES) in readme

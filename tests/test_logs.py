@@ -36,6 +36,7 @@ from changing_lives.observability.formatters import JsonFormatter
 from families.models import Family, Individual
 from progress.models import FamilyReturn
 from tests.factories import PASSWORD
+from tests.signing_in import totp_code, totp_device
 from tests.urlwalk import walk
 
 SEEDED_FAMILIES = 6
@@ -86,12 +87,14 @@ def captured_logs() -> Iterator[CapturedLogs]:
 
 
 def sign_in(client: Client, user: User) -> None:
-    """Through the real form: a wrong password first, then the right one."""
+    """Through the real form: a wrong password first, then the right one, then the code."""
     url = reverse("accounts:login")
     wrong = client.post(url, {"username": user.username, "password": "wrong-password"})
     assert wrong.status_code == 200
     right = client.post(url, {"username": user.username, "password": PASSWORD})
     assert right.status_code == 302
+    code = client.post(reverse("accounts:mfa_verify"), {"code": totp_code(totp_device(user))})
+    assert code.status_code == 302
 
 
 def member_form(member: Individual, **changes: str) -> dict[str, str]:
@@ -167,6 +170,23 @@ def data_officer_journey(client: Client, authority: LocalAuthority) -> None:
 def admin_journey(client: Client) -> None:
     assert client.get(reverse("audit:list")).status_code == 200
     assert client.get(reverse("authorities:settings")).status_code == 200
+    # The users pages: the list, an invitation (typed names, username and address), the
+    # invited user's page, and their roles.
+    assert client.get(reverse("users:list")).status_code == 200
+    invitation = {
+        "first_name": "Priya",
+        "last_name": "Shah",
+        "email": "priya.shah@example.gov.uk",
+        "username": "pshah",
+        "roles": ["caseworker"],
+    }
+    assert client.post(reverse("users:invite"), invitation | {"roles": []}).status_code == 200
+    response = client.post(reverse("users:invite"), invitation)
+    assert response.status_code == 302
+    assert client.get(response["Location"]).status_code == 200
+    invited = User.objects.get(username="pshah")
+    roles = reverse("users:roles", args=[invited.public_id])
+    assert client.post(roles, {"roles": ["team_manager"]}).status_code == 302
     # The retention pages, if this build has them: every one that names no record.
     for url in walk():
         if url.name.startswith("retention:") and not url.takes_arguments:
@@ -239,7 +259,8 @@ def test_the_main_journeys_log_no_personal_data(authority: LocalAuthority, make_
 
     lines = captured_logs.lines
     assert len(lines) > 50  # the journeys were logged: one line a request at least
-    leaked = found_in(captured_logs.text, personal_data(authority))
+    # The names typed into the invitation, as well as every stored value.
+    leaked = found_in(captured_logs.text, personal_data(authority) | {"Priya", "Shah"})
     where = [line for line in captured_logs.text.splitlines() if found_in(line, set(leaked))]
     assert not leaked, f"personal data in the logs: {leaked}, in:\n" + "\n".join(where[:20])
     # Query strings never reach the logs, and neither does a path someone typed.

@@ -21,6 +21,8 @@ from families.models import Family
 from nis_export.build import package_folder
 from nis_export.models import RecipientKey, Submission, SubmissionStatus
 from progress.models import Period
+from tests.factories import UserFactory
+from tests.signing_in import force_login_verified
 from tests.urlwalk import PUBLIC_URL_NAMES, walk
 
 # Reference data is the product's, shared by every authority, not any authority's record:
@@ -83,6 +85,8 @@ def real_arguments(family: Family) -> dict[str, object]:
     # A hold of the family (open, so that its lift page answers) and a finished purge run of
     # its authority (so that its certificate downloads).
     hold = Hold.objects.create(family=family, kind=HoldKind.LEGAL_HOLD, reason="Claim")
+    # A user of the family's authority, for an admin's users pages.
+    colleague = UserFactory.create(local_authority=family.local_authority, roles=[Role.CASEWORKER])
     run = PurgeRun.objects.create(
         local_authority=family.local_authority, status=PurgeStatus.FINISHED,
         started_at=timezone.now(), finished_at=timezone.now(),
@@ -97,6 +101,7 @@ def real_arguments(family: Family) -> dict[str, object]:
         "fingerprint": key.fingerprint,
         "hold_id": hold.public_id,
         "run_id": run.public_id,
+        "user_id": colleague.public_id,
     }
 
 
@@ -113,12 +118,12 @@ def test_every_role_of_another_authority_gets_404(url, family, make_user, other_
     path = reverse(url.name, kwargs={name: arguments[name] for name in url.parameters})
 
     outsider = Client()
-    outsider.force_login(make_user(*Role, local_authority=other_authority))
+    force_login_verified(outsider, make_user(*Role, local_authority=other_authority))
     for method in (outsider.get, outsider.post):
         assert method(path).status_code == 404, f"{url.name} leaked to another authority"
 
     # The same URL works for a user of the family's own authority (so the 404 above is
     # about the authority, not a broken URL).
     insider = Client()
-    insider.force_login(make_user(*Role))
+    force_login_verified(insider, make_user(*Role))
     assert insider.get(path).status_code == 200

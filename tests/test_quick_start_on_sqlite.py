@@ -1,10 +1,12 @@
 """The quick start never rots: on SQLite, migrate, seed_demo (twice), serve, and every demo
-user signs in and opens every page the URLconf has without arguments.
+user signs in (password, then a code computed from the published demo authenticator key, as
+the README says) and opens every page the URLconf has without arguments.
 
 This runs the same commands `make run` runs, in subprocesses, against a throwaway SQLite
 file; the rest of the suite runs on PostgreSQL.
 """
 
+import base64
 import http.cookiejar
 import os
 import re
@@ -19,8 +21,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django_otp.oath import totp
 
-from changing_lives.demo.users import DEMO_PASSWORD, DEMO_USERS
+from changing_lives.demo.users import (
+    DEMO_BACKUP_CODES,
+    DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
+    DEMO_USERS,
+)
 from tests.urlwalk import walk
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,6 +69,8 @@ def quick_start(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     for demo in DEMO_USERS:
         assert demo.username in first
     assert DEMO_PASSWORD in first
+    assert " ".join(DEMO_TOTP_SECRET[i : i + 4] for i in range(0, 32, 4)) in first
+    assert " ".join(DEMO_BACKUP_CODES) in first
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -128,12 +138,20 @@ def test_health_page_answers_on_the_quick_start(quick_start: str) -> None:
     assert '"status": "ok"' in body
 
 
+def demo_code() -> str:
+    """What an authenticator app given the published demo key shows now."""
+    return f"{totp(base64.b32decode(DEMO_TOTP_SECRET)):06d}"
+
+
 @pytest.mark.parametrize("demo", DEMO_USERS, ids=lambda demo: demo.username)
 def test_each_demo_user_signs_in_and_every_page_renders(quick_start: str, demo) -> None:
     browser = Browser(quick_start)
     status, html = browser.post_form(
         "/account/sign-in/", {"username": demo.username, "password": DEMO_PASSWORD}
     )
+    assert status == 200
+    assert "<title>Enter your security code - Changing Lives</title>" in html
+    status, html = browser.post_form("/account/verify/?next=/", {"code": demo_code()})
     assert status == 200
     assert "<title>Your work - Changing Lives</title>" in html
     assert f'id="role-{demo.role.value}"' in html

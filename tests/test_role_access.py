@@ -21,6 +21,7 @@ from django.test import Client
 from django.urls import reverse
 
 from changing_lives.accounts.roles import ROLE_PERMISSIONS, Role
+from tests.signing_in import force_login_verified
 from tests.test_other_authority import real_arguments
 from tests.urlwalk import walk
 
@@ -34,6 +35,7 @@ REFERENCE_DATA = "progress.manage_progress_reference"
 NIS_BUILD = "nis_export.build_submission"
 NIS_KEYS = "nis_export.manage_recipient_keys"
 RETENTION = "retention.manage_retention"
+USERS = "accounts.manage_users"
 
 REQUIRED_PERMISSION: dict[str, str | None] = {
     # Public pages (tests/urlwalk.py PUBLIC_URL_NAMES): anyone, signed in or not.
@@ -46,11 +48,26 @@ REQUIRED_PERMISSION: dict[str, str | None] = {
     "accounts:password_reset_done": None,
     "accounts:password_reset_confirm": None,
     "accounts:password_reset_complete": None,
+    "accounts:invite_accept": None,
     "healthz": None,
     # Every signed-in user: their home page, their own password, signing out.
     "pages:home": None,
     "accounts:logout": None,
     "accounts:password_change": None,
+    # The second factor: set up, verified, and each user's own backup codes.
+    "accounts:mfa_verify": None,
+    "accounts:mfa_enrol": None,
+    "accounts:mfa_backup_codes": None,
+    # Admins: the authority's users (changing_lives/accounts/views/users.py).
+    "users:list": USERS,
+    "users:invite": USERS,
+    "users:detail": USERS,
+    "users:roles": USERS,
+    "users:deactivate": USERS,
+    "users:reactivate": USERS,
+    "users:mfa_reset": USERS,
+    "users:unlock": USERS,
+    "users:invite_resend": USERS,
     # Admins: the authority's trail and settings.
     "audit:list": "audit.view_audit_trail",
     "authorities:settings": "authorities.change_own_authority",
@@ -204,7 +221,7 @@ def test_each_role_of_the_owning_authority_gets_what_the_table_says(url, family,
 
     for subject in SUBJECTS:
         client = Client()
-        client.force_login(make_user(*([subject] if subject else [])))
+        force_login_verified(client, make_user(*([subject] if subject else [])))
         response = getattr(client, exercise.method)(path + exercise.query)
         who = subject.value if subject else "a user with no role"
         if holds(subject, permission):

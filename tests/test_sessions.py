@@ -29,6 +29,7 @@ from changing_lives.accounts.roles import Role
 from changing_lives.accounts.sessions import LAST_SEEN_KEY, STARTED_KEY
 from changing_lives.audit.models import AuditEvent
 from tests.factories import PASSWORD
+from tests.signing_in import force_login_verified, sign_in_with_forms
 
 pytestmark = pytest.mark.django_db
 
@@ -37,12 +38,10 @@ NEW_PASSWORD = "a-much-longer-passphrase-42"
 
 
 def signed_in(user: User) -> Client:
-    """A client signed in through the real sign-in form (so the session is stamped)."""
+    """A client signed in through the real sign-in form and code page (so the session is
+    stamped, and past the second factor)."""
     client = Client()
-    response = client.post(
-        reverse("accounts:login"), {"username": user.username, "password": PASSWORD}
-    )
-    assert response.status_code == 302
+    assert sign_in_with_forms(client, user).status_code == 302
     return client
 
 
@@ -101,7 +100,7 @@ def test_a_request_within_thirty_minutes_keeps_the_session_and_restarts_the_cloc
     age_session(client, idle=29 * 60)
     assert client.get(reverse("pages:home")).status_code == 200
     assert abs(client.session[LAST_SEEN_KEY] - time.time()) < 5
-    assert actions() == ["login"]
+    assert actions() == ["login", "mfa_verified"]
 
 
 def test_signing_out_of_a_timed_out_session_lands_on_sign_in_with_the_message(make_user) -> None:
@@ -134,7 +133,7 @@ def test_the_idle_limit_and_its_message_follow_the_setting(make_user) -> None:
 def test_a_session_without_stamps_is_taken_as_started_at_the_last_sign_in(make_user) -> None:
     user = make_user(Role.CASEWORKER)
     client = Client()
-    client.force_login(user)
+    force_login_verified(client, user)
     # Just signed in: nothing to write yet (no database write per request).
     assert client.get(reverse("pages:home")).status_code == 200
     assert STARTED_KEY not in client.session
@@ -178,11 +177,8 @@ def test_changing_the_password_ends_this_session_and_every_other(make_user) -> N
         response = client.get(reverse("pages:home"))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts:login"))
-    # ...and the new password signs in.
-    response = here.post(
-        reverse("accounts:login"), {"username": user.username, "password": NEW_PASSWORD}
-    )
-    assert response.status_code == 302
+    # ...and the new password signs in (with a code, as ever).
+    assert sign_in_with_forms(here, user, NEW_PASSWORD).status_code == 302
     assert here.get(reverse("pages:home")).status_code == 200
 
 

@@ -12,6 +12,7 @@ from changing_lives.accounts.roles import Role
 from changing_lives.audit.actions import AuditAction
 from changing_lives.audit.models import AuditEvent
 from tests.factories import PASSWORD
+from tests.signing_in import force_login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +110,7 @@ def test_expiring_old_attempts_deletes_only_those_past_the_cool_off(
 def test_password_change_needs_a_strong_password_and_is_audited(make_user) -> None:
     user = make_user(Role.CASEWORKER)
     client = Client()
-    client.force_login(user)
+    force_login_verified(client, user)
     url = reverse("accounts:password_change")
     response = client.post(
         url, {"old_password": PASSWORD, "new_password1": "short", "new_password2": "short"}

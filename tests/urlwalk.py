@@ -35,6 +35,8 @@ PUBLIC_URL_NAMES = frozenset(
         "accounts:password_reset_done",
         "accounts:password_reset_confirm",
         "accounts:password_reset_complete",
+        # Reached from an invitation e-mail, before the invitee has a password.
+        "accounts:invite_accept",
         "pages:privacy_notices",
         "pages:privacy_notice",
         "pages:accessibility",

@@ -2,12 +2,22 @@
 
 import uuid
 from functools import cached_property
+from typing import ClassVar
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
 from changing_lives.accounts.roles import Role
 from changing_lives.authorities.models import LocalAuthority
+
+
+class UserQuerySet(models.QuerySet["User"]):
+    def for_authority(self, authority: LocalAuthority) -> "UserQuerySet":
+        return self.filter(local_authority=authority)
+
+
+class UserAccountManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    pass
 
 
 class User(AbstractUser):
@@ -22,7 +32,10 @@ class User(AbstractUser):
         related_name="users",
     )
 
+    objects: ClassVar[UserAccountManager] = UserAccountManager()
+
     class Meta:
+        permissions = [("manage_users", "Can invite and manage their local authority's users")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(is_superuser=True) | models.Q(local_authority__isnull=False),
@@ -37,3 +50,8 @@ class User(AbstractUser):
 
     def has_role(self, role: Role) -> bool:
         return role in self.roles
+
+    @property
+    def is_invited(self) -> bool:
+        """Invited and not yet accepted: inactive, with no password of their own yet."""
+        return not self.is_active and not self.has_usable_password()

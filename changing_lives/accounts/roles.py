@@ -60,6 +60,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     Role.ADMIN: frozenset(
         {
+            "accounts.manage_users",
             "audit.view_audit_trail",
             "authorities.change_own_authority",
             "eligibility.change_framework",

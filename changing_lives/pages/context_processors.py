@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
+from changing_lives.accounts.mfa import is_verified
 from changing_lives.pages.navigation import navigation_for
 
 
@@ -16,13 +17,17 @@ def service(request: HttpRequest) -> dict[str, Any]:
         "navigation": [],
         "authority": None,
         "privacy_notice_url": reverse("pages:privacy_notices"),
+        "mfa_verified": False,
     }
     if user is not None and user.is_authenticated:
-        current = request.resolver_match.view_name if request.resolver_match else ""
-        context["navigation"] = [
-            {"item": item, "url": reverse(item.url_name), "current": item.url_name == current}
-            for item in navigation_for(user)
-        ]
+        # Before the second factor, a signed-in user is offered nothing but signing out.
+        if is_verified(user):
+            context["mfa_verified"] = True
+            current = request.resolver_match.view_name if request.resolver_match else ""
+            context["navigation"] = [
+                {"item": item, "url": reverse(item.url_name), "current": item.url_name == current}
+                for item in navigation_for(user)
+            ]
         authority = user.local_authority
         context["authority"] = authority
         if authority is not None:

@@ -93,6 +93,13 @@ NAVIGATION: tuple[NavItem, ...] = (
         "the purge, and check whether a family was purged.",
     ),
     NavItem(
+        "Users",
+        "users:list",
+        "accounts.manage_users",
+        "Invite people to your local authority, change their roles, deactivate accounts, "
+        "reset a lost authenticator app and unlock a locked account.",
+    ),
+    NavItem(
         "Audit trail",
         "audit:list",
         "audit.view_audit_trail",

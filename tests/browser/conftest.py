@@ -5,7 +5,11 @@ from collections.abc import Iterator
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from changing_lives.accounts.models import User
+from tests.factories import PASSWORD
+from tests.signing_in import totp_code, totp_device
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # around it are still synchronous and safe.
@@ -65,3 +69,21 @@ class AccessibilityChecker:
 @pytest.fixture
 def assert_accessible() -> AccessibilityChecker:
     return AccessibilityChecker()
+
+
+def enter_totp_code(page: Page, user: User) -> None:
+    """On the code page, type what the user's authenticator app shows now."""
+    expect(page.get_by_role("heading", name="Enter your security code")).to_be_visible()
+    page.get_by_label("Code", exact=True).fill(totp_code(totp_device(user)))
+    page.get_by_role("button", name="Continue").click()
+
+
+def sign_in(page: Page, user: User, password: str = PASSWORD) -> None:
+    """Sign in through the real forms: username and password, then a code computed from the
+    user's authenticator (tests/signing_in.py). Ends on the home page."""
+    page.goto("/account/sign-in/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    enter_totp_code(page, user)
+    expect(page).to_have_title("Your work - Changing Lives")

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from changing_lives.accounts.roles import Role
 from eligibility.models import Assessment, Framework
 from families.models import FamilyStatus
-from tests.factories import PASSWORD
+from tests.browser.conftest import sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -41,10 +41,7 @@ def test_assess_a_family_then_start_support(
     page: Page, family, make_user, assert_accessible
 ) -> None:
     caseworker = make_user(Role.CASEWORKER, first_name="Casey", last_name="Worker")
-    page.goto("/")
-    page.get_by_label("Username").fill(caseworker.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, caseworker)
     page.goto(f"/families/{family.public_id}/")
     assert_accessible(page)
 
@@ -98,10 +95,7 @@ def test_the_programme_overview_passes_axe(
         screened_on=datetime.date.today(), eligible=True, headlines_counted=["CRIME", "HEALTH"],
     )  # fmt: skip
     manager = make_user(Role.TEAM_MANAGER)
-    page.goto("/")
-    page.get_by_label("Username").fill(manager.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, manager)
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Programme").click()
     expect(page.get_by_role("heading", name="Programme overview")).to_be_visible()
     expect(page.locator("rect.app-bar-chart__bar").first).to_be_visible()

@@ -11,7 +11,7 @@ from changing_lives.accounts.roles import Role
 from eligibility.models import Intervention, SupportIntensity
 from progress.models import Period
 from progress.services import family_return_save, key_of, return_state
-from tests.factories import PASSWORD
+from tests.browser.conftest import sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -36,10 +36,7 @@ def test_a_data_officer_checks_a_periods_completeness(
     )  # fmt: skip
     officer = make_user(Role.DATA_OFFICER)
 
-    page.goto("/")
-    page.get_by_label("Username").fill(officer.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, officer)
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Completeness").click()
     expect(page.get_by_role("heading", name="Family Progress Data completeness")).to_be_visible()
     assert_accessible(page)

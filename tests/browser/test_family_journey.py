@@ -6,19 +6,12 @@ from playwright.sync_api import Page, expect
 
 from changing_lives.accounts.roles import Role
 from families.models import Family
-from tests.factories import PASSWORD
+from tests.browser.conftest import sign_in
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def sign_in(page: Page, username: str) -> None:
-    page.goto("/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def fill_date(page: Page, field_id: str, day: str, month: str, year: str) -> None:
@@ -41,7 +34,7 @@ def test_create_a_family_of_three_then_find_it_by_nino(
     page: Page, make_user, assert_accessible
 ) -> None:
     caseworker = make_user(Role.CASEWORKER, first_name="Casey", last_name="Worker")
-    sign_in(page, caseworker.username)
+    sign_in(page, caseworker)
     page.get_by_role("link", name="Families").first.click()
     expect(page).to_have_title("Families - Changing Lives")
     assert_accessible(page)
@@ -105,7 +98,7 @@ def test_create_a_family_of_three_then_find_it_by_nino(
 
 
 def test_member_and_family_forms_pass_axe(page: Page, family, make_user, assert_accessible) -> None:
-    sign_in(page, make_user(Role.CASEWORKER).username)
+    sign_in(page, make_user(Role.CASEWORKER))
     page.goto(f"/families/{family.public_id}/")
     assert_accessible(page)
     tunde = family.members.get(forename="Tunde")

@@ -9,14 +9,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from changing_lives.accounts.models import User
 from changing_lives.accounts.roles import Role
 from eligibility.models import Assessment, Framework
 from families.models import Family
 from nis_export.build import package_folder, submission_run
 from nis_export.keys import fingerprint_display
 from nis_export.models import RecipientKey, Submission, SubmissionStatus
-from tests.factories import PASSWORD
+from tests.browser.conftest import sign_in
 from tests.nis_export.keys import KeyPair, make_key, remove
 
 pytestmark = [
@@ -48,13 +47,6 @@ def queued(monkeypatch: pytest.MonkeyPatch) -> QueuedTasks:
     tasks = QueuedTasks()
     monkeypatch.setattr("nis_export.tasks.build_submission", tasks)
     return tasks
-
-
-def sign_in(page: Page, user: User) -> None:
-    page.goto("/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def fill_date(page: Page, day: datetime.date) -> None:

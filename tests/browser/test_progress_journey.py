@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from changing_lives.accounts.roles import Role
 from eligibility.models import Intervention, SupportIntensity
 from progress.models import FamilyReturn, ProgressValue, ReturnStatus
-from tests.factories import PASSWORD
+from tests.browser.conftest import sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -42,13 +42,6 @@ MEMBER_BOXES = {
 MEMBER_SELECTS = {"Children's social care status for Tunde Okafor": "Child in need"}
 
 
-def sign_in(page: Page, username: str) -> None:
-    page.goto("/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-
-
 def test_record_a_whole_return_correct_one_value_and_mark_it_complete(
     page: Page, family, make_user, assert_accessible
 ) -> None:
@@ -60,7 +53,7 @@ def test_record_a_whole_return_correct_one_value_and_mark_it_complete(
         intensity=SupportIntensity.STANDARD,
         lead_professional=caseworker,
     )
-    sign_in(page, caseworker.username)
+    sign_in(page, caseworker)
     page.goto(f"/families/{family.public_id}/")
     expect(page.get_by_role("heading", name="Family Progress Data")).to_be_visible()
     assert_accessible(page)
@@ -138,7 +131,7 @@ def test_the_returns_due_page_passes_axe(page: Page, family, make_user, assert_a
     Intervention.objects.create(
         family=family, started_on=datetime.date(2024, 5, 20), intensity=SupportIntensity.LIGHT
     )
-    sign_in(page, caseworker.username)
+    sign_in(page, caseworker)
     page.goto("/progress/")
     expect(page.get_by_role("heading", name="Family Progress Data returns")).to_be_visible()
     # The visually hidden period makes each family's link name unique.

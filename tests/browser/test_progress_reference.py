@@ -8,19 +8,12 @@ from playwright.sync_api import Page, expect
 
 from changing_lives.accounts.roles import Role
 from progress.models import Measure, Period
-from tests.factories import PASSWORD
+from tests.browser.conftest import sign_in
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def sign_in(page: Page, username: str) -> None:
-    page.goto("/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def fill_date(page: Page, field_id: str, day: str, month: str, year: str) -> None:
@@ -33,7 +26,7 @@ def test_add_a_measure_after_a_mistake_then_retire_and_restore_it(
     page: Page, make_user, assert_accessible
 ) -> None:
     admin = make_user(Role.ADMIN)
-    sign_in(page, admin.username)
+    sign_in(page, admin)
     page.get_by_role("link", name="Progress periods and measures").click()
     expect(page).to_have_title("Progress periods and measures - Changing Lives")
     expect(page.get_by_text("shared by every local authority")).to_be_visible()
@@ -92,7 +85,7 @@ def test_add_a_measure_after_a_mistake_then_retire_and_restore_it(
 
 def test_add_a_period_and_move_a_due_date(page: Page, make_user, assert_accessible) -> None:
     admin = make_user(Role.ADMIN)
-    sign_in(page, admin.username)
+    sign_in(page, admin)
     page.goto("/progress/reference/")
     page.get_by_role("button", name="Add a period").click()
     assert_accessible(page)

@@ -11,13 +11,13 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from changing_lives.accounts.models import User
 from changing_lives.accounts.roles import Role
 from changing_lives.authorities.models import LocalAuthority
 from changing_lives.retention.models import Hold, HoldKind, PurgedFamily, PurgeRun, PurgeStatus
 from changing_lives.retention.purge import purge_execute
 from families.models import Family
-from tests.factories import PASSWORD, FamilyFactory, IndividualFactory
+from tests.browser.conftest import sign_in
+from tests.factories import FamilyFactory, IndividualFactory
 
 pytestmark = [
     pytest.mark.browser,
@@ -41,13 +41,6 @@ def queued(monkeypatch: pytest.MonkeyPatch) -> QueuedTasks:
     tasks = QueuedTasks()
     monkeypatch.setattr("changing_lives.retention.tasks.purge_run", tasks)
     return tasks
-
-
-def sign_in(page: Page, user: User) -> None:
-    page.goto("/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def due_family(authority: LocalAuthority, la_family_id: str, members: int) -> Family:

@@ -1,4 +1,5 @@
-"""A user signs in (after one wrong password), sees their home page and signs out.
+"""A user signs in (after one wrong password, then with a code from their authenticator app),
+sees their home page and signs out.
 
 Every page on the way, and the public and admin pages, pass axe-core (WCAG 2.2 AA).
 """
@@ -10,18 +11,13 @@ from playwright.sync_api import Page, expect
 
 from changing_lives.accounts.roles import Role
 from changing_lives.audit.models import AuditEvent
+from tests.browser.conftest import enter_totp_code, sign_in
 from tests.factories import PASSWORD
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def sign_in(page: Page, username: str, password: str) -> None:
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_sign_in_with_a_wrong_password_then_the_right_one_then_sign_out(
@@ -33,7 +29,9 @@ def test_sign_in_with_a_wrong_password_then_the_right_one_then_sign_out(
     expect(page).to_have_title("Sign in - Changing Lives")
     assert_accessible(page)
 
-    sign_in(page, user.username, "not-my-password")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill("not-my-password")
+    page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_title("Error: Sign in - Changing Lives")
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_visible()
@@ -45,6 +43,9 @@ def test_sign_in_with_a_wrong_password_then_the_right_one_then_sign_out(
 
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_title("Enter your security code - Changing Lives")
+    assert_accessible(page)
+    enter_totp_code(page, user)
     expect(page).to_have_title("Your work - Changing Lives")
     expect(page.get_by_role("heading", name="Caseworker")).to_be_visible()
     expect(page.get_by_text("Signed in as Casey Worker")).to_be_visible()
@@ -56,7 +57,7 @@ def test_sign_in_with_a_wrong_password_then_the_right_one_then_sign_out(
     expect(page).to_have_url(re.compile(r"/account/sign-in/\?next=/$"))
 
     actions = list(AuditEvent.objects.order_by("id").values_list("action", flat=True))
-    assert actions == ["login_failed", "login", "logout"]
+    assert actions == ["login_failed", "login", "mfa_verified", "logout"]
 
 
 def test_public_pages_pass_axe(page: Page, authority, assert_accessible) -> None:
@@ -76,11 +77,10 @@ def test_admin_pages_pass_axe_and_the_settings_form_shows_its_error(
     page: Page, make_user, assert_accessible
 ) -> None:
     admin = make_user(Role.ADMIN)
-    page.goto("/")
-    sign_in(page, admin.username, PASSWORD)
+    sign_in(page, admin)
     page.get_by_role("link", name="Audit trail").first.click()
     expect(page.get_by_role("heading", name="Audit trail")).to_be_visible()
-    expect(page.locator("tbody tr")).to_have_count(1)
+    expect(page.locator("tbody tr")).to_have_count(2)  # signed in, and past the code
     assert_accessible(page)
 
     page.get_by_role("link", name="Settings").first.click()

@@ -13,6 +13,7 @@ from changing_lives.accounts.roles import Role
 from changing_lives.audit.models import AuditEvent
 from families.models import Family, FamilyHistoryEntry, FamilyStatus, Individual
 from tests.factories import FamilyFactory, IndividualFactory
+from tests.signing_in import force_login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -133,7 +134,7 @@ def test_filters_by_status_and_my_caseload(client_as, make_user, authority) -> N
     mine = FamilyFactory.create(local_authority=authority, lead_professional=me)
     other = FamilyFactory.create(local_authority=authority, status=FamilyStatus.INTERVENTION)
     client = Client()
-    client.force_login(me)
+    force_login_verified(client, me)
     url = reverse("families:list")
     first = client.get(url).context["rows"][0]["family"]
     assert first == mine  # the user's own caseload comes first
@@ -157,7 +158,7 @@ def test_the_default_list_pages_through_my_caseload_first_then_the_rest(
         families, key=lambda f: (f.lead_professional != me, -f.updated_at.timestamp(), -f.pk)
     )
     client = Client()
-    client.force_login(me)
+    force_login_verified(client, me)
     url = reverse("families:list")
     first = client.get(url).context
     second = client.get(url, {"page": "2"}).context

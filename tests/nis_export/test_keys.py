@@ -20,6 +20,7 @@ from nis_export.build import current_recipient_keys
 from nis_export.keys import fingerprint_display, recipient_key_add, recipient_key_retire
 from nis_export.models import RecipientKey
 from tests.nis_export.keys import KeyPair, make_key, remove
+from tests.signing_in import force_login_verified
 from tests.test_other_authority import RECIPIENT_KEY_URLS, real_arguments
 from tests.urlwalk import walk
 
@@ -41,7 +42,7 @@ def admin(make_user: Callable[..., User]) -> User:
 @pytest.fixture
 def admin_client(admin: User) -> Client:
     client = Client()
-    client.force_login(admin)
+    force_login_verified(client, admin)
     return client
 
 

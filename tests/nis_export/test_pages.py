@@ -38,6 +38,7 @@ from nis_export.models import (
     ValidationIssue,
 )
 from tests.nis_export.keys import KeyPair, make_key, remove
+from tests.signing_in import force_login_verified
 
 OTHER_ROLES = [Role.CASEWORKER, Role.TEAM_MANAGER, Role.ADMIN]
 SNAPSHOT = datetime.date(2025, 3, 31)
@@ -69,7 +70,7 @@ def officer(make_user: Callable[..., User]) -> User:
 @pytest.fixture
 def officer_client(officer: User) -> Client:
     client = Client()
-    client.force_login(officer)
+    force_login_verified(client, officer)
     return client
 
 

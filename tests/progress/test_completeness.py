@@ -27,6 +27,7 @@ from progress import completeness
 from progress.models import Measure, MeasureKind, Period
 from progress.services import Key, family_return_save, key_of, return_state
 from tests.factories import FamilyFactory, IndividualFactory
+from tests.signing_in import force_login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -335,7 +336,7 @@ def test_the_gaps_download_is_audited_without_personal_data(
 ) -> None:
     officer = make_user(Role.DATA_OFFICER)
     client = Client()
-    client.force_login(officer)
+    force_login_verified(client, officer)
     gaps_csv(client, recorded_period)
     event = AuditEvent.objects.get(action=AuditAction.PROGRESS_GAPS_DOWNLOADED)
     assert event.actor == officer
@@ -394,7 +395,7 @@ def test_pages_run_the_same_number_of_queries_for_3_or_12_families(
 ) -> None:
     officer = make_user(Role.DATA_OFFICER)
     client = Client()
-    client.force_login(officer)
+    force_login_verified(client, officer)
     path = reverse(name) if name == "progress:periods" else url(name, period)
     add_due_families(authority, period, officer, 3)
     with CaptureQueriesContext(connection) as small:
@@ -409,7 +410,7 @@ def test_the_download_runs_the_same_number_of_queries_for_3_or_12_families(
 ) -> None:
     officer = make_user(Role.DATA_OFFICER)
     client = Client()
-    client.force_login(officer)
+    force_login_verified(client, officer)
     add_due_families(authority, period, officer, 3)
     with CaptureQueriesContext(connection) as small:
         gaps_csv(client, period)

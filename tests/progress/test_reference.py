@@ -22,6 +22,7 @@ from families.models import Family
 from progress import reference
 from progress.due import measures_asked, questions_for
 from progress.models import FamilyReturn, Measure, Period, ProgressValue
+from tests.signing_in import force_login_verified
 from tests.test_other_authority import REFERENCE_DATA_URLS
 from tests.urlwalk import walk
 
@@ -472,7 +473,7 @@ def test_an_unknown_period_or_measure_is_404(name: str, argument: str, client_as
 @pytest.fixture
 def admin_client(admin: User) -> Client:
     client = Client()
-    client.force_login(admin)
+    force_login_verified(client, admin)
     return client
 
 

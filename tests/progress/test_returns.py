@@ -22,6 +22,7 @@ from eligibility.models import Intervention, SupportIntensity
 from families.models import Family, FamilyHistoryEntry, Individual
 from progress.models import FamilyReturn, Measure, Period, ProgressValue, ReturnStatus
 from tests.factories import FamilyFactory, IndividualFactory
+from tests.signing_in import force_login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -330,7 +331,7 @@ def test_marking_complete_with_gaps_lists_each_gap_and_completes_nothing(
 def test_a_return_with_every_value_is_marked_complete(client_as, make_user, supported) -> None:
     caseworker = make_user(Role.CASEWORKER)
     client = Client()
-    client.force_login(caseworker)
+    force_login_verified(client, caseworker)
     response = post(client, supported, WHOLE_RETURN, action="complete")
     assert response.status_code == 302
     family_return = FamilyReturn.objects.get(family=supported)
@@ -495,7 +496,7 @@ def test_returns_due_shows_my_families_due_now_and_overdue_with_counts(
     )
 
     client = Client()
-    client.force_login(me)
+    force_login_verified(client, me)
     response = client.get(reverse("progress:due"))
     assert response.status_code == 200
     assert response.context["current"] == latest
@@ -533,7 +534,7 @@ def test_returns_due_counts_a_complete_current_return(authority, make_user, coll
     supported_family(authority, me, latest, "F300002")
     FamilyReturn.objects.create(family=mine, period=latest, status=ReturnStatus.COMPLETE)
     client = Client()
-    client.force_login(me)
+    force_login_verified(client, me)
     page = text(client.get(reverse("progress:due")))
     assert "1 of 2 complete." in page
     assert "Nothing is overdue." in page
@@ -547,7 +548,7 @@ def test_the_latest_period_past_its_due_date_is_shown_overdue(authority, make_us
     me = make_user(Role.CASEWORKER)
     supported_family(authority, me, latest, "F000001")
     client = Client()
-    client.force_login(me)
+    force_login_verified(client, me)
     page = text(client.get(reverse("progress:due")))
     assert f"{latest.label}: returns" in page
     assert "Overdue</strong> since" in page
@@ -561,7 +562,7 @@ def test_returns_due_queries_do_not_grow_with_the_number_of_families(
     latest, previous = collecting
     me = make_user(Role.CASEWORKER)
     client = Client()
-    client.force_login(me)
+    force_login_verified(client, me)
 
     def add(count: int, start: int) -> None:
         for n in range(start, start + count):

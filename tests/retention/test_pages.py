@@ -31,6 +31,7 @@ from changing_lives.retention.models import (
 from changing_lives.retention.purge import purge_execute
 from families.models import Family
 from tests.factories import FamilyFactory, IndividualFactory
+from tests.signing_in import force_login_verified
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -84,7 +85,7 @@ def admin(make_user: Callable[..., User]) -> User:
 @pytest.fixture
 def admin_client(admin: User) -> Client:
     client = Client()
-    client.force_login(admin)
+    force_login_verified(client, admin)
     return client
 
 
@@ -92,7 +93,7 @@ def admin_client(admin: User) -> Client:
 def admin_caseworker_client(make_user: Callable[..., User]) -> Client:
     """An admin who also holds the caseworker role, so may open the family pages."""
     client = Client()
-    client.force_login(make_user(Role.ADMIN, Role.CASEWORKER))
+    force_login_verified(client, make_user(Role.ADMIN, Role.CASEWORKER))
     return client
 
 
@@ -151,7 +152,7 @@ def test_an_admin_of_another_authority_gets_404_for_this_authoritys_holds_and_ru
     make_user, other_authority, family, hold, finished_run
 ) -> None:
     outsider = Client()
-    outsider.force_login(make_user(Role.ADMIN, local_authority=other_authority))
+    force_login_verified(outsider, make_user(Role.ADMIN, local_authority=other_authority))
     for url in record_urls(family, hold, finished_run):
         assert outsider.get(url).status_code == 404, url
         assert outsider.post(url).status_code == 404, url

@@ -2,7 +2,8 @@
 user per role. Idempotent: a second run with the same arguments creates nothing and prints
 the same on standard output.
 
-Refused unless DEBUG is on: demo users have a published password.
+Refused unless DEBUG is on: demo users have a published password, authenticator key and
+backup codes.
 
 Standard output says what the database now holds, so it reads the same on every run; what
 this run created, and how long it took, goes to standard error.
@@ -19,7 +20,9 @@ from changing_lives.demo.families.load import demo_families_seed, seed_authority
 from changing_lives.demo.families.records import FAMILY_ID_PREFIX, MAX_FAMILY_NUMBER
 from changing_lives.demo.users import (
     DEMO_AUTHORITY,
+    DEMO_BACKUP_CODES,
     DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
     DemoUser,
     demo_authority_ensure,
     demo_users_ensure,
@@ -107,7 +110,17 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"Progress returns: {returns}.")
         if users:
-            self.stdout.write("Demo users (one per role), all with the password below:")
+            self.stdout.write(
+                "Demo users (one per role), all with the password and authenticator key below:"
+            )
             for user in users:
                 self.stdout.write(f"  {user.username:<12} {user.role.label}")
-            self.stdout.write(f"  password:    {DEMO_PASSWORD}")
+            secret = " ".join(DEMO_TOTP_SECRET[i : i + 4] for i in range(0, 32, 4))
+            indent = " " * 21
+            self.stdout.write(f"  password:          {DEMO_PASSWORD}")
+            self.stdout.write(f"  authenticator key: {secret}")
+            self.stdout.write(f"{indent}(add it to an authenticator app as a time-based key:")
+            self.stdout.write(f"{indent}its 6-digit code is asked for after the password)")
+            self.stdout.write(f"  backup codes:      {' '.join(DEMO_BACKUP_CODES)}")
+            self.stdout.write(f"{indent}(each works once instead of a code; seed_demo puts")
+            self.stdout.write(f"{indent}them back)")

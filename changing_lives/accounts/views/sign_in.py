@@ -10,8 +10,10 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
 
 from changing_lives.accounts import forms
+from changing_lives.accounts.mfa import mfa_not_required
 from changing_lives.audit.actions import AuditAction
 from changing_lives.audit.services import audit_record
 
@@ -24,6 +26,7 @@ class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+@method_decorator(mfa_not_required, name="dispatch")
 class SignOutView(auth_views.LogoutView):
     pass
 
