@@ -8,6 +8,7 @@ from django.test import override_settings
 
 from changing_lives.accounts.models import User
 from changing_lives.accounts.roles import ROLE_PERMISSIONS, Role
+from changing_lives.audit.models import AuditEvent
 from changing_lives.authorities.models import LocalAuthority
 from changing_lives.demo.users import DEMO_PASSWORD, DEMO_USERS
 
@@ -49,6 +50,7 @@ def test_user_create_reads_the_password_from_the_environment_and_checks_it(
     user = User.objects.get(username="jo")
     assert user.roles == [Role.CASEWORKER, Role.DATA_OFFICER]
     assert user.local_authority == authority
+    assert AuditEvent.objects.filter(action="user_created", object_id=str(user.public_id)).exists()
 
 
 def test_user_create_names_an_unknown_authority(authority) -> None:

@@ -61,6 +61,8 @@ def user_create(
     user.full_clean()
     user.save()
     user.groups.set(Group.objects.filter(name__in=[role.value for role in roles]))
+    # Created from the command line or by demo data: no actor, the authority named.
+    audit_record(action=AuditAction.USER_CREATED, obj=user, local_authority=local_authority)
     return user
 
 

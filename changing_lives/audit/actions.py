@@ -16,6 +16,7 @@ class AuditAction(StrEnum):
     MFA_FAILED = "mfa_failed"
     MFA_BACKUP_CODES_REGENERATED = "mfa_backup_codes_regenerated"
     MFA_RESET = "mfa_reset"
+    USER_CREATED = "user_created"
     USER_INVITED = "user_invited"
     USER_INVITE_RESENT = "user_invite_resent"
     USER_INVITE_ACCEPTED = "user_invite_accepted"
