@@ -25,10 +25,11 @@ from changing_lives.accounts.roles import Role
 from changing_lives.csv_safety import FORMULA_TRIGGERS
 from eligibility.models import Intervention, SupportIntensity
 from families.models import Family
-from nis_export.extract import family_chunks, individual_row
+from nis_export.extract import family_chunks, individual_rows
 from nis_export.models import IssueSeverity, Submission, ValidationIssue
 from progress.models import Period
 from tests.factories import FamilyFactory, IndividualFactory
+from tests.signing_in import force_login_verified
 from tests.test_role_access import arguments_for
 from tests.urlwalk import walk
 
@@ -65,7 +66,7 @@ def open_every_url(family: Family, user: User) -> dict[str, Any]:
     """Every URL, opened with real records by `user` (who holds every role of the family's
     authority): {url name: response} for those that answered with a file."""
     client = Client()
-    client.force_login(user)
+    force_login_verified(client, user)
     arguments = arguments_for(family)
     _formula_issue(arguments["submission_id"], family)
     files: dict[str, Any] = {}
@@ -154,10 +155,10 @@ def test_the_nis_package_keeps_ids_exactly_as_recorded(formula_family) -> None:
     arguments_for(formula_family)  # assesses the family, so it is in the extract
     authority = formula_family.local_authority
     rows = [
-        individual_row(authority, facts, member)
+        row
         for chunk in family_chunks(authority, timezone.localdate())
         for facts in chunk
-        for member in facts.members
+        for row in individual_rows(authority, facts)
     ]
     assert rows
     assert {row[2] for row in rows} == {FORMULA_FAMILY_ID}
