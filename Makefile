@@ -14,7 +14,8 @@ RUN_ENV := DEBUG=true CELERY_TASK_ALWAYS_EAGER=true
 # The suite: PostgreSQL and Redis (changing_lives/test_settings.py holds the defaults).
 TEST_ENV := DJANGO_SETTINGS_MODULE=changing_lives.test_settings
 
-.PHONY: help run test lint format migrations-check frontend services venv clean
+.PHONY: help run test lint format migrations-check frontend services venv clean bench-nis \
+	bench bench-web bench-seed bench-search
 
 help:
 	@echo "make run    start the product on http://127.0.0.1:8000 with demo data (SQLite)"
@@ -76,6 +77,52 @@ format: $(VENV)/.installed-dev
 
 test: venv frontend services lint migrations-check
 	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The NIS build against PostgreSQL's COPY of the same rows, and the build's peak memory at
+# about 100,000 and 1,000,000 individuals: the figures in docs/performance.md. Not part of
+# `make test`: it takes about 40 minutes, most of it seeding 275,000 demo families into a
+# scratch database, which is dropped at the end, whether the run succeeded or not.
+BENCH_NIS_SERVER ?= postgres://postgres@127.0.0.1:5432
+BENCH_NIS_DB := changing_lives_nisbench
+BENCH_NIS_ENV := DEBUG=true DATABASE_URL=$(BENCH_NIS_SERVER)/$(BENCH_NIS_DB)
+
+bench-nis: $(VENV)/.installed-run services
+	psql "$(BENCH_NIS_SERVER)/postgres" -q -c "DROP DATABASE IF EXISTS $(BENCH_NIS_DB)" \
+	  -c "CREATE DATABASE $(BENCH_NIS_DB)"
+	trap 'psql "$(BENCH_NIS_SERVER)/postgres" -q -c "DROP DATABASE IF EXISTS $(BENCH_NIS_DB)"' EXIT; \
+	$(BENCH_NIS_ENV) $(PY) manage.py migrate --no-input -v 0 && \
+	$(BENCH_NIS_ENV) $(PY) manage.py seed_demo --families 25000 --la E06000098 && \
+	$(BENCH_NIS_ENV) $(PY) manage.py seed_demo --families 250000 --la E06000097 && \
+	psql "$(BENCH_NIS_SERVER)/$(BENCH_NIS_DB)" -q -c "VACUUM ANALYZE" && \
+	$(BENCH_NIS_ENV) $(PY) manage.py bench_nis --la E06000098 --la E06000097
+
+# The main pages under load (20 signed-in users, gunicorn as in production) at 30,000 and
+# 250,000 families, and seed_demo's time to load them: "Web pages under load" in
+# docs/performance.md. About 25 minutes, most of it seeding; its scratch database is dropped
+# at the end. Exits non-zero if any request failed.
+bench-web: $(VENV)/.installed-dev frontend services
+	@mkdir -p var/bench
+	$(PY) -m changing_lives.devtools.bench.web --markdown var/bench/web.md
+
+# Loading 30,000 demo families (bench_seed), and the family list's own queries at that size
+# (bench_family_search), each in a scratch database: their sections of docs/performance.md.
+bench-seed: $(VENV)/.installed-run services
+	$(PY) -m changing_lives.devtools.bench.report seed
+
+bench-search: $(VENV)/.installed-run services
+	$(PY) -m changing_lives.devtools.bench.report search
+
+# Every benchmark of the product in turn (an hour or more: bench-nis and bench-web each seed
+# 250,000 families), then docs/performance.md rewritten with their figures. A benchmark
+# that prints no Markdown (bench-nis, for now) keeps its section as written.
+bench:
+	@rm -f var/bench/*.md
+	$(MAKE) bench-seed
+	$(MAKE) bench-search
+	$(MAKE) bench-nis
+	$(MAKE) bench-web
+	@if $(MAKE) -n bench-purge >/dev/null 2>&1; then $(MAKE) bench-purge; fi
+	$(PY) -m changing_lives.devtools.bench.report write
 
 clean:
 	rm -rf $(VENV) node_modules changing_lives/static/govuk var staticfiles

@@ -1,5 +1,5 @@
 """Time the family list's queries for a realistic set of searches: the figures in
-docs/performance-family-search.md.
+docs/performance.md.
 
 Each search is run as the family list view runs it: its GET parameters are cleaned by
 FamilyFilterForm and the page is built by the view's own `family_list_page` (search,
@@ -138,6 +138,11 @@ class Command(BaseCommand):
             help=f"With --explain, a search is slow if its p95 is over this "
             f"(default {DEFAULT_SLOW_MS:g}); 0 explains every search.",
         )
+        parser.add_argument(
+            "--markdown",
+            action="store_true",
+            help="Print the figures as docs/performance.md's section, with its text.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         authority = LocalAuthority.objects.filter(gss_code=options["la"].strip().upper()).first()
@@ -153,12 +158,16 @@ class Command(BaseCommand):
                 raise CommandError(f"unknown search: {', '.join(sorted(unknown))}")
             searches = [s for s in searches if s.name in options["searches"]]
 
-        self._header(authority, user, options)
+        if not options["markdown"]:
+            self._header(authority, user, options)
         for search in searches:
             for _ in range(options["warmup"]):
                 page_evaluate(authority=authority, user=user, data=search.data)
             for _ in range(options["runs"]):
                 self._run(search, authority, user)
+        if options["markdown"]:
+            self._markdown(searches, authority, user)
+            return
         self._table(searches)
         if options["explain"]:
             for search in searches:
@@ -296,6 +305,31 @@ class Command(BaseCommand):
         )
         for s in searches:
             self.stdout.write(f"  {s.name:<18} {s.what}")
+
+    def _markdown(self, searches: list[Search], authority: LocalAuthority, user: User) -> None:
+        from changing_lives.devtools.bench.report import machine_line
+        from changing_lives.devtools.bench.sections import search_section
+
+        families = Family.objects.for_authority(authority)
+        led = families.filter(lead_professional=user).count()
+        self.stdout.write(
+            search_section(
+                machine=machine_line(),
+                population=f"{families.count():,} families "
+                f"({Individual.objects.for_authority(authority).count():,} individuals)",
+                shown_to=f"`{user.username}`, who leads {led:,} of them",
+                rows=[
+                    (
+                        s.name,
+                        s.what,
+                        s.found,
+                        statistics.median(s.totals),
+                        percentile(s.totals, 0.95),
+                    )
+                    for s in searches
+                ],
+            )
+        )
 
     def _explain(self, search: Search) -> None:
         if connection.vendor != "postgresql":

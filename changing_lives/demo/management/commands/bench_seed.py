@@ -34,6 +34,11 @@ class Command(BaseCommand):
             default=BENCH_AUTHORITY,
             help=f"GSS code of the authority, created if missing (default {BENCH_AUTHORITY}).",
         )
+        parser.add_argument(
+            "--markdown",
+            action="store_true",
+            help="Print the figures as docs/performance.md's section, with its text.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
@@ -65,6 +70,22 @@ class Command(BaseCommand):
             "progress returns": result.progress_created.returns,
             "progress values": result.progress_created.values,
         }
+        if options["markdown"]:
+            from changing_lives.devtools.bench.report import machine_line
+            from changing_lives.devtools.bench.sections import seed_section
+
+            self.stdout.write(
+                seed_section(
+                    machine=machine_line(),
+                    counts=counts,
+                    statuses={
+                        status.label: result.demo_statuses[status] for status in FamilyStatus
+                    },
+                    returns={status.label: result.demo_returns[status] for status in ReturnStatus},
+                    seconds=result.seconds,
+                )
+            )
+            return
         database = f"{connection.vendor} {connection.settings_dict['NAME']}"
         self.stdout.write(f"{'database:':<18} {database}")
         for name, count in counts.items():

@@ -1,0 +1,365 @@
+"""The sections of docs/performance.md, as the benchmarks print them (`--markdown`): the
+hand-written text of each (what it measures, how to run it, what changed and why) with the
+figures of the run filled in. report.py puts them together under the machine's header.
+
+Figures that are history (the "before" of a change, an instrumented run) are part of the
+text, with the date they were measured.
+"""
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+SEED_TITLE = "## Loading demo data (seed_demo)"
+SEARCH_TITLE = "## The family list and its search"
+WEB_TITLE = "## Web pages under load"
+
+
+def _n(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def _ms(value: float) -> str:
+    return "-" if math.isnan(value) else f"{value:.1f}"
+
+
+def _table(header: Sequence[str], align: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(align) + " |"]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+# --- seed_demo ---------------------------------------------------------------------------
+
+SEED_INTRO = """\
+Target: a large authority's worth of demo data (30,000 families, about 120,000
+individuals, with their assessments, criteria, support periods, status histories and
+Family Progress Data returns) loads in **under 2 minutes** on PostgreSQL. At the national
+programme's scale, `seed_demo --families 250000` loads in **under 15 minutes** (timed by
+`make bench-web`, "Web pages under load" below).
+
+Command (development only: it needs `DEBUG=true`), run against a freshly migrated database
+(`make bench-seed` does all of this in a scratch database and prints this section):
+
+```sh
+createdb -h 127.0.0.1 -U postgres changing_lives_seed_bench
+export DEBUG=true DATABASE_URL=postgres://postgres@127.0.0.1:5432/changing_lives_seed_bench
+.venv/bin/python manage.py migrate
+.venv/bin/python manage.py bench_seed                 # 30,000 families, seed 1
+```
+
+`bench_seed` creates a benchmark authority (`E10999999`; `--la` for another), refuses one
+that already holds families (so it always times a full load, never an idempotent no-op),
+times `demo_families_seed` and prints the rows of each kind it stored, the families by
+status, the progress returns by status, seconds and rows per second (`--markdown`: this
+section). The same load through the command users run is `manage.py seed_demo --families
+30000`."""
+
+SEED_EXPLAINED = """\
+Earlier runs (25 November 2026, same machine): a second authority alongside the first
+took 91.0 seconds, and `seed_demo --families 30000` into a third 104.0 seconds (106.7 of
+wall-clock time with Python and Django start-up, peak 213 MB resident; run again, it
+created nothing and took 2.9 seconds). Without the progress data the same load took 60.8
+seconds; before assessments and status histories were added, about 34.
+
+Where the time goes (one instrumented run of 94 seconds, 25 November 2026): generating the
+30,000 families in memory takes about 30 seconds: Faker names and addresses and
+identifiers, the programme (choosing criteria, the eligibility decision by
+`eligibility.rules.decide` on the services' own member snapshots, status moves checked by
+`eligibility.status.next_status`), and the progress returns, about 7 of the 30 (the
+questions each return asks, by `progress.values.applies_at_age` at each period's end, and a
+value for each). The rest is building and running the bulk inserts (batches of 2,000
+families, one transaction per batch: families, individuals, history, assessments, criteria,
+support periods and status changes by `bulk_create`, about 12 seconds for the programme
+rows; progress returns by `bulk_create` and their values by COPY, about 10), including the
+unique indexes on identifiers and the trigram index on names, and each batch's commit,
+where PostgreSQL checks the deferred foreign keys of the million values (about 11 seconds;
+measured with `SET CONSTRAINTS ALL IMMEDIATE` after re-inserting them). No per-row query or
+`full_clean` runs; each generated identifier is checked by its `clean_*` function before it
+is stored (about 1 second in all).
+
+Why COPY for the values: stored by `bulk_create` (model instances, value preparation and
+the INSERT's parameter arrays) they took about 47 microseconds each: 9.1 of 28.2 seconds
+for 6,000 families, and 201 seconds for the whole 30,000 on a busy machine. By PostgreSQL's
+COPY (`changing_lives/demo/families/load_progress.py`) a load of 6,000 families took 17.9
+seconds, its values 1.7. Other databases (the quick start's SQLite) keep `bulk_create`,
+which stores the same rows (a test loads both ways and compares)."""
+
+
+def seed_section(
+    *,
+    machine: str,
+    counts: Mapping[str, int],
+    statuses: Mapping[str, int],
+    returns: Mapping[str, int],
+    seconds: float,
+) -> str:
+    rows = sum(counts.values())
+    table = _table(
+        [
+            "run",
+            "families",
+            "individuals",
+            "progress returns",
+            "progress values",
+            "seconds",
+            "rows/second (all rows)",
+        ],
+        ["---", "--:", "--:", "--:", "--:", "--:", "--:"],
+        [
+            [
+                "`bench_seed` (empty database)",
+                _n(counts["families"]),
+                _n(counts["individuals"]),
+                _n(counts["progress returns"]),
+                _n(counts["progress values"]),
+                f"{seconds:.1f}",
+                _n(rows / seconds),
+            ]
+        ],
+    )
+    kinds = ", ".join(f"{_n(count)} {name}" for name, count in counts.items())
+    by_status = ", ".join(f"{name.lower()} {_n(count)}" for name, count in statuses.items())
+    by_return = ", ".join(f"{name.lower()} {_n(count)}" for name, count in returns.items())
+    verdict = "inside" if seconds < 120 else "**outside**"
+    return "\n\n".join(
+        [
+            SEED_TITLE,
+            SEED_INTRO,
+            f"Machine: {machine}.",
+            table,
+            f"The run stored {_n(rows)} rows in all: {kinds}. Its families by status: "
+            f"{by_status}. Progress returns by status: {by_return}.",
+            f"**Result: {seconds:.0f} seconds for {_n(counts['families'])} families, "
+            f"{verdict} the 2-minute target.**",
+            SEED_EXPLAINED,
+        ]
+    )
+
+
+# --- The family list and its search -----------------------------------------------------
+
+SEARCH_INTRO = """\
+Target (issue 3): the family list and its search stay fast at a large authority's size,
+30,000 families and about 130,000 individuals. Working threshold: **p95 under 50 ms** for
+one page (queries and Python, without the template). The same pages under load, through
+gunicorn, are in "Web pages under load" below.
+
+Command (development only), against a scratch database (`make bench-search` does all of
+this and prints this section):
+
+```sh
+createdb -h 127.0.0.1 -U postgres changing_lives_searchbench
+export DEBUG=true DATABASE_URL=postgres://postgres@127.0.0.1:5432/changing_lives_searchbench
+.venv/bin/python manage.py migrate
+.venv/bin/python manage.py seed_demo --families 30000
+psql -h 127.0.0.1 -U postgres changing_lives_searchbench -c "VACUUM ANALYZE"
+.venv/bin/python manage.py bench_family_search                  # as the busiest caseworker
+.venv/bin/python manage.py bench_family_search --user manager   # as someone with no caseload
+.venv/bin/python manage.py bench_family_search --explain        # plans of pages over 50 ms
+dropdb -h 127.0.0.1 -U postgres changing_lives_searchbench
+```
+
+`bench_family_search` is read-only. It takes its search terms from the authority's own
+records, cleans each search with the view's `FamilyFilterForm`, builds the page with the
+view's own `family_list_page` and evaluates it as the view does; 20 runs after 3 warm-ups,
+nearest-rank p95. It stops if a page runs more than 5 SQL statements (a query per row)."""
+
+# The first version of the list, measured the same way on 25 November 2026 (then every
+# demo family was "referred", so its status filter returned all 30,000): median, p95.
+SEARCH_BEFORE = {
+    "all": ("67.1", "77.8"),
+    "surname-common": ("39.5", "45.3"),
+    "surname-rare": ("28.7", "34.0"),
+    "forename-surname": ("32.5", "37.5"),
+    "partial-3": ("39.1", "44.8"),
+    "partial-2": ("107.6", "111.3"),
+    "nhs-number": ("23.4", "24.1"),
+    "nino": ("93.9", "96.2"),
+    "upn": ("29.3", "30.2"),
+    "la-family-id": ("(not found: a bug)", ""),
+    "status": ("67.4", "68.8"),
+    "mine": ("62.6", "65.6"),
+    "sort-la-family-id": ("11.9", "14.2"),
+    "page-500": ("109.5", "134.8"),
+}
+
+SEARCH_EXPLAINED = """\
+"Before" is the first version of the list, measured the same way on 25 November 2026 (then
+every demo family was "referred", so its status filter returned all 30,000). As `manager`
+(leads no family) every page was also under 32 ms at p95 that day (page 500: 26.6 / 31.2
+ms).
+
+What changed, from the plans:
+- The default order, "my caseload first", was a sort over the whole table on every page
+  (and spilled to disk at page 500). It is now two queries, the user's caseload and the
+  rest, each read in order from an index on (authority, lead professional, -updated_at,
+  -id) and (authority, -updated_at, -id) (`CaseloadFirst` in `families/views/lists.py`).
+- A search was `la_family_id = X OR id IN (members matching)`, which PostgreSQL answers by
+  scanning every family against a hashed subplan, twice (count and rows). It is now one
+  list of matching family ids (a UNION of members and references) looked up by primary key.
+- Identifiers (any digit in the search) skip the name match; names of 3 letters or more use
+  the trigram index; shorter terms match a whole forename or surname through expression
+  indexes on upper(forename) and upper(surname) (so "Li" and "Ng" are found).
+- The lead-professional filter's list used a join and DISTINCT (20 ms on every page); it is
+  an EXISTS now (1 ms)."""
+
+
+def search_section(
+    *,
+    machine: str,
+    population: str,
+    shown_to: str,
+    rows: Sequence[tuple[str, str, int, float, float]],
+) -> str:
+    """rows: (search name, what, found, median ms, p95 ms)."""
+    table = _table(
+        ["page", "found", "median ms", "p95 ms", "before: median", "before: p95"],
+        ["---", "--:", "--:", "--:", "--:", "--:"],
+        [
+            [what, _n(found), _ms(median), _ms(p95), *SEARCH_BEFORE.get(name, ("", ""))]
+            for name, what, found, median, p95 in rows
+        ],
+    )
+    slow = [what for _, what, _, _, p95 in rows if not p95 < 50]
+    verdict = (
+        "every page under 50 ms at p95" if not slow else f"over 50 ms at p95: {', '.join(slow)}"
+    )
+    return "\n\n".join(
+        [
+            SEARCH_TITLE,
+            SEARCH_INTRO,
+            f"Machine: {machine}. {population}; shown to {shown_to}.",
+            table,
+            f"**Result: {verdict}.**",
+            SEARCH_EXPLAINED,
+        ]
+    )
+
+
+# --- Web pages under load ----------------------------------------------------------------
+
+WEB_INTRO = """\
+Target (the Scale issue): with 30,000 families and about 120,000 individuals, gunicorn as in
+production and 20 signed-in users on loopback for 60 seconds over a realistic mix of pages,
+**p95 under 150 ms and no error on every page**; and at 250,000 families, **p95 within 1.5
+times** the first run's (a page's cost must not grow with the table).
+
+Command: `make bench-web` (about 25 minutes, most of it seeding 250,000 families; it
+checks first that no other benchmark is running and names any it finds). It runs
+`changing_lives/devtools/bench/web.py`, which, in a scratch database dropped at the end:
+migrates; makes the authority's caseworkers (one for every 500 families, so a caseworker
+leads about 300 over the programme's life, a few dozen at a time: seed_demo names them as
+lead professionals in turn); runs `seed_demo` (timed: the 15-minute target at 250,000);
+makes a signed-in session for each of 20 caseworkers as signing in leaves it (password and
+second factor passed, the timeout's timestamps set), and draws from the database the
+records each visits; starts gunicorn as the `Dockerfile` does (`DEBUG` off, so `__Host-`
+cookies, JSON logs and manifest static files by whitenoise; sync workers, 2 x CPUs + 1;
+only the https redirect is off, there being no TLS on loopback); and runs locust headless
+(`changing_lives/devtools/bench/locustfile.py`): 10 seconds of warm-up, unmeasured, then 20
+users for 60 seconds. Then it seeds up to 250,000 families and runs the same load again.
+Every request's time is kept; median and p95 (nearest rank) are computed from all of them.
+
+Why locust: the mix needs real sessions, CSRF tokens read from the page before each save,
+and figures per page, which locust's Python users give directly (`FastHttpUser`, whose
+client costs little CPU); wrk would need all of that in Lua and reports one latency for
+all its requests.
+
+The mix, by weight (each user picks a task at random, then waits 0.5 to 1.5 seconds: ten
+or more times faster than a person, so the 20 users stand for a few hundred people at
+work):
+
+| page | weight | what |
+| --- | --: | --- |
+| family list | 25 | page 1 (60%), "only my caseload" (20%), pages 2 to 10 (20%) |
+| search by name | 15 | forename and surname (60%) or surname alone, of people picked at random |
+| search by NINO | 10 | a National Insurance number, spaced as printed |
+| family page | 20 | one of the user's own families (70%) or any of the authority's |
+| assessment page | 10 | an assessment of one of the user's families |
+| progress return page | 10 | a return due for one of the user's families |
+| progress return save | 5 | the return page (counted above), then a save changing one value |
+| home | 5 | the home page |
+
+A request fails if its status is not 200 (302 for a save: a 200 is the form again with
+errors) or the page shows an error summary."""
+
+
+def _web_row(name: str, runs: Sequence[Any]) -> list[str]:
+    cells = [name]
+    for run in runs:
+        page = run.pages[name]
+        cells += [_n(page.requests), str(page.errors), _ms(page.median), _ms(page.p95)]
+    if len(runs) == 2:
+        small, large = runs[0].pages[name].p95, runs[1].pages[name].p95
+        cells.append(f"{large / small:.2f}" if small and not math.isnan(large) else "-")
+    return cells
+
+
+WEB_CHANGES = """\
+What changed, and its effect (each measured with this benchmark):
+{changes}"""
+
+
+def web_section(runs: Sequence[Any], args: Any, machine: str, changes: str = "") -> str:
+    header = ["page"]
+    align = ["---"]
+    for run in runs:
+        size = f"{run.families // 1000}k" if run.families >= 1000 else str(run.families)
+        header += [f"{size}: requests", "errors", "median ms", "p95 ms"]
+        align += ["--:"] * 4
+    if len(runs) == 2:
+        header.append("p95 ratio")
+        align.append("--:")
+    from changing_lives.devtools.bench.web import PAGES, TARGET_P95_MS, TARGET_RATIO
+
+    table = _table(header, align, [_web_row(name, runs) for name in PAGES])
+    facts = []
+    for run in runs:
+        others = "; ".join(run.others) if run.others else "nothing else"
+        facts.append(
+            f"- {_n(run.families)} families, {_n(run.individuals)} individuals; seed_demo "
+            f"took {run.seed_seconds:.0f} seconds to get there; the 20 users lead "
+            f"{run.caseload} families each; {_n(run.requests)} requests in "
+            f"{run.seconds:.0f} s ({run.requests / max(run.seconds, 1):.0f} a second), "
+            f"{run.errors} errors; load average after it {run.load_average}; also running: "
+            f"{others}."
+        )
+    slow = [
+        f"{name} at {_n(run.families)}"
+        for run in runs
+        for name in PAGES
+        if not run.pages[name].p95 < TARGET_P95_MS
+    ]
+    verdict = [
+        "every page under 150 ms at p95" if not slow else f"over 150 ms at p95: {', '.join(slow)}"
+    ]
+    if len(runs) == 2:
+        over = [
+            name
+            for name in PAGES
+            if not runs[1].pages[name].p95 <= TARGET_RATIO * runs[0].pages[name].p95
+        ]
+        verdict.append(
+            "every p95 ratio within 1.5" if not over else f"ratio over 1.5: {', '.join(over)}"
+        )
+    if any(run.errors for run in runs):
+        verdict.append("**errors**")
+    else:
+        verdict.append("no error")
+    if len(runs) == 2:
+        verdict.append(
+            f"seed_demo to {_n(runs[1].families)} families in "
+            f"{runs[1].seed_seconds / 60:.1f} minutes"
+        )
+    parts = [
+        WEB_TITLE,
+        WEB_INTRO,
+        f"Machine: {machine}. gunicorn {args.workers} sync workers; {args.users} users, "
+        f"{args.duration} s per size.",
+        "\n".join(facts),
+        table,
+        f"**Result: {'; '.join(verdict)}.**",
+    ]
+    if changes:
+        parts.append(WEB_CHANGES.format(changes=changes))
+    return "\n\n".join(parts)

@@ -1,0 +1,464 @@
+"""`make bench-web`: the main pages under load, at a large authority's size and at 250,000
+families, with production settings: the figures of docs/performance.md, "Web pages under
+load".
+
+In a scratch database (dropped at the end, whatever happens): migrate; make the
+authority's caseworkers; seed_demo 30,000 families into it (timed); make a verified session
+for each of the simulated users and draw the records they visit; start gunicorn as in
+production (DEBUG off, sync workers, loopback) and run locust headless, 20 users for 60
+seconds over the mix in locustfile.py; then seed up to 250,000 families (timed: the
+issue's 15-minute target) and run the same load again. Prints, per page, requests, errors,
+median and p95 at each size and the ratio of the p95s; exits 1 if any request failed.
+
+Only loopback addresses are used, and every run is bounded in time.
+"""
+
+import argparse
+import contextlib
+import json
+import math
+import os
+import platform
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[3]
+HERE = Path(__file__).resolve().parent
+PYTHON = sys.executable
+VENV_BIN = Path(sys.executable).parent
+SERVER = os.environ.get("BENCH_DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432")
+# A GSS code of the right shape that no real authority has.
+AUTHORITY = "E10999997"
+PAGES = (
+    "family list",
+    "search by name",
+    "search by NINO",
+    "family page",
+    "assessment page",
+    "progress return page",
+    "progress return save",
+    "home",
+)
+TARGET_P95_MS = 150.0
+TARGET_RATIO = 1.5
+OTHER_BENCHMARKS = "seed_demo|bench_nis|bench_seed|bench_family_search|gunicorn|locust"
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Nearest rank."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+@dataclass
+class PageFigures:
+    requests: int = 0
+    errors: int = 0
+    median: float = 0.0
+    p95: float = 0.0
+
+
+@dataclass
+class LoadRun:
+    families: int
+    individuals: int = 0
+    seed_seconds: float = 0.0
+    pages: dict[str, PageFigures] = field(default_factory=dict)
+    seconds: float = 0.0
+    others: list[str] = field(default_factory=list)
+    load_average: str = ""
+    caseload: str = ""
+
+    @property
+    def errors(self) -> int:
+        return sum(page.errors for page in self.pages.values())
+
+    @property
+    def requests(self) -> int:
+        return sum(page.requests for page in self.pages.values())
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.database = args.database
+        self.work = Path(tempfile.mkdtemp(prefix="bench-web-"))
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": f"{SERVER}/{self.database}",
+            "SECRET_KEY": "bench-web-secret-key-scratch-database-only",
+            "REFERENCE_HMAC_KEY": "bench-web-reference-key",
+            "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/7"),
+            "STATIC_ROOT": str(self.work / "static"),
+            "PYTHONUNBUFFERED": "1",
+        }
+        self.env.pop("DJANGO_SETTINGS_MODULE", None)
+        self.development = {**self.env, "DEBUG": "true"}
+        # As in production (Dockerfile): DEBUG off, so __Host- cookies, JSON logs, the
+        # manifest static files; only the https redirect is off, as there is no TLS here.
+        self.production = {
+            **self.env,
+            "DEBUG": "false",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "false",
+        }
+
+    # --- Steps -------------------------------------------------------------------------
+    def run(self, command: list[str], env: dict[str, str], **kwargs: Any) -> str:
+        result = subprocess.run(
+            command, env=env, cwd=ROOT, check=True, text=True, capture_output=True, **kwargs
+        )
+        return result.stdout
+
+    def psql(self, database: str, sql: str) -> str:
+        return self.run(["psql", f"{SERVER}/{database}", "-Atq", "-c", sql], self.env)
+
+    def database_create(self) -> None:
+        self.psql("postgres", f"DROP DATABASE IF EXISTS {self.database}")
+        self.psql("postgres", f"CREATE DATABASE {self.database}")
+
+    def database_drop(self) -> None:
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self.psql("postgres", f"DROP DATABASE IF EXISTS {self.database}")
+
+    def manage(self, *arguments: str, env: dict[str, str] | None = None) -> str:
+        return self.run([PYTHON, "manage.py", *arguments], env or self.development)
+
+    def web_data(self, *arguments: str) -> str:
+        return self.run(
+            [PYTHON, "-m", "changing_lives.devtools.bench.web_data", *arguments], self.development
+        )
+
+    def prepare(self) -> None:
+        self.say(f"scratch database {self.database}: migrate, collectstatic")
+        self.database_create()
+        self.manage("migrate", "--no-input", "-v", "0")
+        self.manage("collectstatic", "--no-input", "-v", "0", env=self.production)
+
+    def seed(self, families: int) -> float:
+        """Staff for `families`, then seed_demo up to `families`; seconds of seed_demo."""
+        self.say(
+            self.web_data(
+                "staff",
+                "--la",
+                AUTHORITY,
+                "--families",
+                str(families),
+                "--per-caseworker",
+                str(self.args.families_per_caseworker),
+                "--at-least",
+                str(self.args.users),
+            ).strip()
+        )
+        self.say(f"seed_demo --families {families} --la {AUTHORITY} ...")
+        started = time.perf_counter()
+        self.manage("seed_demo", "--families", str(families), "--la", AUTHORITY)
+        seconds = time.perf_counter() - started
+        self.say(f"seed_demo --families {families}: {seconds:.1f} s")
+        # Autovacuum may be off on a development server: the planner needs statistics, as
+        # it has in production after autovacuum's analyse.
+        self.psql(self.database, "VACUUM ANALYZE")
+        return seconds
+
+    def counts(self) -> tuple[int, int]:
+        families = int(self.psql(self.database, "SELECT count(*) FROM families_family"))
+        individuals = int(self.psql(self.database, "SELECT count(*) FROM families_individual"))
+        return families, individuals
+
+    @contextlib.contextmanager
+    def server(self) -> Iterator[str]:
+        port = self.args.port
+        log = (self.work / "gunicorn.log").open("a")
+        process = subprocess.Popen(
+            [
+                str(VENV_BIN / "gunicorn"),
+                "changing_lives.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(self.args.workers),
+            ],
+            env=self.production,
+            cwd=ROOT,
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    # Any answer will do: /healthz says 503 without a Celery worker.
+                    with urllib.request.urlopen(f"{url}/healthz", timeout=5):  # noqa: S310
+                        break
+                except urllib.error.HTTPError:
+                    break
+                except OSError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        raise SystemExit(
+                            f"gunicorn did not start: see {self.work / 'gunicorn.log'}"
+                        ) from None
+                    time.sleep(0.5)
+            yield url
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+            log.close()
+
+    def locust(self, url: str, data: Path, times: Path, seconds: int, users: int) -> None:
+        env = {
+            **self.env,
+            "BENCH_WEB_DATA": str(data),
+            "BENCH_WEB_TIMES": str(times),
+            "BENCH_WEB_THINK": self.args.think,
+        }
+        command = [
+            str(VENV_BIN / "locust"),
+            "-f",
+            str(HERE / "locustfile.py"),
+            "--headless",
+            "--users",
+            str(users),
+            "--spawn-rate",
+            str(users),
+            "--run-time",
+            f"{seconds}s",
+            "--stop-timeout",
+            "10",
+            "--host",
+            url,
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+        ]
+        # Locust exits 1 when a request failed: the figures say which, so go on.
+        subprocess.run(
+            command,
+            env=env,
+            cwd=ROOT,
+            check=False,
+            stdout=(self.work / "locust.log").open("a"),
+            stderr=subprocess.STDOUT,
+            timeout=seconds + 120,
+        )
+
+    def load(self, families: int, seed_seconds: float) -> LoadRun:
+        run = LoadRun(families=families, seed_seconds=seed_seconds)
+        run.families, run.individuals = self.counts()
+        data = self.work / f"data-{families}.json"
+        self.say(
+            self.web_data(
+                "sessions",
+                "--la",
+                AUTHORITY,
+                "--users",
+                str(self.args.users),
+                "--out",
+                str(data),
+            ).strip()
+        )
+        caseloads = [user["caseload"] for user in json.loads(data.read_text())["users"]]
+        run.caseload = f"{min(caseloads):,} to {max(caseloads):,}"
+        with self.server() as url:
+            # Warm up: every worker imports its templates and opens its connection.
+            warm = self.work / f"warm-{families}.json"
+            self.locust(url, data, warm, self.args.warmup, self.args.users)
+            run.others = others_running(own_port=self.args.port)
+            times = self.work / f"times-{families}.json"
+            self.say(
+                f"load: {self.args.users} users for {self.args.duration} s at "
+                f"{run.families:,} families ({self.args.workers} gunicorn workers)"
+            )
+            started = time.perf_counter()
+            self.locust(url, data, times, self.args.duration, self.args.users)
+            run.seconds = time.perf_counter() - started
+            run.load_average = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+        by_page: dict[str, list[float]] = {}
+        failed: dict[str, int] = {}
+        for name, ms, error in json.loads(times.read_text()):
+            by_page.setdefault(name, []).append(ms)
+            failed[name] = failed.get(name, 0) + int(error)
+        for name in PAGES:
+            values = by_page.get(name, [])
+            run.pages[name] = PageFigures(
+                requests=len(values),
+                errors=failed.get(name, 0),
+                median=statistics.median(values) if values else math.nan,
+                p95=percentile(values, 0.95) if values else math.nan,
+            )
+        self.say(table([run]))
+        return run
+
+    def say(self, text: str) -> None:
+        print(text, flush=True)
+
+    def main(self) -> int:
+        others = others_running()
+        waited = 0
+        while others and waited < self.args.wait:
+            # Another benchmark would take CPU from this one's server and skew its figures.
+            self.say(f"waiting for other benchmarks ({waited} of {self.args.wait} minutes):")
+            for line in others:
+                self.say(f"  {line}")
+            time.sleep(60)
+            waited += 1
+            others = others_running()
+        if others:
+            self.say("other benchmarks running now (figures may be skewed):")
+            for line in others:
+                self.say(f"  {line}")
+        runs: list[LoadRun] = []
+        try:
+            self.prepare()
+            seconds = self.seed(self.args.families)
+            runs.append(self.load(self.args.families, seconds))
+            if self.args.large:
+                seconds = self.seed(self.args.large)
+                runs.append(self.load(self.args.large, seconds))
+        except subprocess.CalledProcessError as error:
+            self.say(f"failed: {' '.join(map(str, error.cmd))}\n{error.stdout}\n{error.stderr}")
+            return 2
+        finally:
+            if not self.args.keep_database:
+                self.database_drop()
+            self.say(f"logs: {self.work}")
+        self.say("\n" + table(runs))
+        self.say(verdict(runs))
+        if self.args.markdown:
+            self.args.markdown.write_text(markdown(runs, self.args))
+            self.say(f"markdown: {self.args.markdown}")
+        failed = any(run.errors for run in runs)
+        if not self.args.keep_logs and not failed:
+            shutil.rmtree(self.work, ignore_errors=True)
+        return 1 if failed else 0
+
+
+def others_running(own_port: int | None = None) -> list[str]:
+    """Other benchmarks (or servers) on the machine, which would compete for its 2 CPUs;
+    not this run's own gunicorn, bound to `own_port`."""
+    found = subprocess.run(
+        ["pgrep", "-af", OTHER_BENCHMARKS], capture_output=True, text=True, check=False
+    ).stdout
+    me = {str(os.getpid())}
+    return [
+        line
+        for line in found.splitlines()
+        if line.split(" ", 1)[0] not in me
+        and "pgrep" not in line
+        and "changing_lives/devtools/bench" not in line
+        and "bench-web-" not in line
+        and (own_port is None or f"127.0.0.1:{own_port}" not in line)
+    ]
+
+
+def ratio(large: float, small: float) -> float:
+    return large / small if small else math.nan
+
+
+def table(runs: list[LoadRun]) -> str:
+    header = f"{'page':<22}"
+    for run in runs:
+        header += f" | {run.families:>7,} fam: {'reqs':>5} {'err':>3} {'median':>7} {'p95':>7}"
+    if len(runs) == 2:
+        header += " | p95 ratio"
+    lines = [header]
+    for name in PAGES:
+        line = f"{name:<22}"
+        for run in runs:
+            page = run.pages[name]
+            line += (
+                f" | {'':>12} {page.requests:>5} {page.errors:>3} "
+                f"{page.median:>7.1f} {page.p95:>7.1f}"
+            )
+        if len(runs) == 2:
+            line += f" | {ratio(runs[1].pages[name].p95, runs[0].pages[name].p95):>9.2f}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def verdict(runs: list[LoadRun]) -> str:
+    lines = []
+    for run in runs:
+        slow = [name for name, page in run.pages.items() if not page.p95 < TARGET_P95_MS]
+        lines.append(
+            f"{run.families:,} families: {run.requests:,} requests, {run.errors} errors, "
+            f"seed_demo {run.seed_seconds:.0f} s; p95 over {TARGET_P95_MS:g} ms: "
+            f"{', '.join(slow) or 'none'}"
+        )
+    if len(runs) == 2:
+        over = [
+            name
+            for name in PAGES
+            if not ratio(runs[1].pages[name].p95, runs[0].pages[name].p95) <= TARGET_RATIO
+        ]
+        lines.append(f"p95 ratio over {TARGET_RATIO:g}: {', '.join(over) or 'none'}")
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    """nproc, memory, CPU model, PostgreSQL and Python versions, for the figures' header."""
+    from changing_lives.devtools.bench.report import machine_line
+
+    return machine_line()
+
+
+def markdown(runs: list[LoadRun], args: argparse.Namespace) -> str:
+    from changing_lives.devtools.bench.sections import web_section
+
+    return web_section(runs, args, machine())
+
+
+def arguments(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--families", type=int, default=30_000)
+    parser.add_argument(
+        "--large", type=int, default=250_000, help="second run's families (0: no second run)"
+    )
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--duration", type=int, default=60, help="seconds of load per run")
+    parser.add_argument("--warmup", type=int, default=10, help="seconds of unmeasured load")
+    parser.add_argument(
+        "--think", default="0.5,1.5", help="seconds between a user's pages, 'low,high'"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers"
+    )
+    parser.add_argument("--families-per-caseworker", type=int, default=500)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--database", default="changing_lives_scale_web")
+    parser.add_argument("--keep-database", action="store_true")
+    parser.add_argument("--keep-logs", action="store_true")
+    parser.add_argument("--markdown", type=Path, help="write the Markdown section here")
+    parser.add_argument(
+        "--wait",
+        type=int,
+        default=60,
+        help="minutes to wait for other benchmarks to finish before starting (default 60)",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    if platform.system() != "Linux":
+        print("bench-web reads /proc: Linux only", file=sys.stderr)
+    return Bench(arguments(argv)).main()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
