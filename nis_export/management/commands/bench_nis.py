@@ -53,6 +53,7 @@ from django.utils import timezone
 from changing_lives.accounts.models import User
 from changing_lives.accounts.roles import Role
 from changing_lives.authorities.models import LocalAuthority
+from changing_lives.devtools.bench.process import peak_rss_kb
 from eligibility.models import (
     Assessment,
     CriterionMet,
@@ -324,18 +325,6 @@ def _database_url() -> str:
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
     host = db.get("HOST") or "127.0.0.1"
     return f"postgres://{db['USER']}{password}@{host}:{db.get('PORT') or 5432}/{db['NAME']}"
-
-
-def peak_rss_kb() -> int:
-    """This process's peak resident memory since it started (VmHWM), in kilobytes.
-
-    Read by the process itself: the kernel's ru_maxrss for a child (wait4, or
-    getrusage(RUSAGE_CHILDREN)) counts the parent's memory too when the child was forked
-    from it, whatever the child then used."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1])
-    raise CommandError("peak memory is read from /proc/self/status: Linux only")
 
 
 def child_run(arguments: Sequence[str]) -> dict[str, Any]:
