@@ -1,6 +1,11 @@
 """Database features that PostgreSQL does better, each behind one small function with a
 portable fallback for the quick start's SQLite (docs/adr/0005-two-databases.md).
 
+values_insert_new: many rows that differ in one column, inserted at once, skipping any that a
+unique constraint already holds. On PostgreSQL one INSERT of an array, with no model
+instances (the purge retires tens of thousands of IDs a run, and building a model for each
+cost more than the database's work); elsewhere bulk_create.
+
 advisory_lock: a named lock that only one holder has at a time. On PostgreSQL it is a
 session-level advisory lock, so it holds across every process and worker on the database,
 and the server lets it go if the holder dies (a killed worker leaves no lock behind). On any
@@ -12,8 +17,9 @@ import hashlib
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from typing import Any, cast
 
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 _guard = threading.Lock()
@@ -73,3 +79,41 @@ def advisory_lock(name: str, *, using: str = DEFAULT_DB_ALIAS) -> Iterator[bool]
                 _unlock(connection, key)
     finally:
         local.release()
+
+
+def values_insert_new(
+    model: type[models.Model],
+    *,
+    same: dict[str, Any],
+    column: str,
+    values: list[Any],
+    using: str = DEFAULT_DB_ALIAS,
+) -> None:
+    """Insert a row of `model` for each of `values` in field `column`, with the fields in
+    `same` alike in every row; a row that a unique constraint already holds is skipped."""
+    if not values:
+        return
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        model._default_manager.using(using).bulk_create(
+            [model(**same, **{column: value}) for value in values], ignore_conflicts=True
+        )
+        return
+    fields: list[models.Field[Any, Any]] = [
+        cast("models.Field[Any, Any]", model._meta.get_field(name)) for name in [*same, column]
+    ]
+    quote = connection.ops.quote_name
+    varying = fields[-1]
+    alike = [
+        # A related record stands for its key (the column holds the key).
+        field.get_db_prep_save(value.pk if isinstance(value, models.Model) else value, connection)
+        for field, value in zip(fields[:-1], same.values(), strict=True)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(model._meta.db_table)} "
+            f"({', '.join(quote(str(field.column)) for field in fields)}) "
+            f"SELECT {', '.join(['%s'] * len(alike))}, unnest(%s::{varying.db_type(connection)}[]) "
+            "ON CONFLICT DO NOTHING",
+            [*alike, [varying.get_db_prep_save(value, connection) for value in values]],
+        )

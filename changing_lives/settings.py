@@ -399,6 +399,9 @@ NIS_BUILD_STALE_SECONDS = env.int("NIS_BUILD_STALE_SECONDS", default=300)
 # A purge run that has sent no heartbeat for this long is taken as dead (its worker was
 # killed): it is marked failed, and the next run purges what is left.
 PURGE_STALE_SECONDS = env.int("PURGE_STALE_SECONDS", default=300)
+# Families destroyed per transaction: each family is wholly inside one, and a batch that
+# fails is tried again one family per transaction, so only the family at fault stays.
+PURGE_BATCH_FAMILIES = env.int("PURGE_BATCH_FAMILIES", default=1000)
 
 # --- The service -----------------------------------------------------------------------
 SERVICE_NAME = "Changing Lives"

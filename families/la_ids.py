@@ -7,12 +7,14 @@ reference is retired as an HMAC digest (never the reference itself) so it cannot
 
 import hashlib
 import hmac
+from collections.abc import Iterable
 from enum import StrEnum
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from changing_lives.authorities.models import LocalAuthority
+from changing_lives.db import values_insert_new
 from families.models import Family, Individual, ReferenceCounter, RetiredReference
 
 
@@ -74,8 +76,16 @@ def reference_next(*, authority: LocalAuthority, kind: ReferenceKind) -> str:
 
 
 def reference_retire(*, authority: LocalAuthority, kind: ReferenceKind, value: str) -> None:
-    RetiredReference.objects.get_or_create(
-        local_authority=authority,
-        kind=kind.value,
-        digest=reference_digest(authority=authority, kind=kind, value=value),
+    references_retire(authority=authority, kind=kind, values=[value])
+
+
+def references_retire(
+    *, authority: LocalAuthority, kind: ReferenceKind, values: Iterable[str]
+) -> None:
+    """Retire each of `values` (those retired already stay as they are)."""
+    values_insert_new(
+        RetiredReference,
+        same={"local_authority": authority, "kind": kind.value},
+        column="digest",
+        values=[reference_digest(authority=authority, kind=kind, value=value) for value in values],
     )

@@ -12,10 +12,12 @@ from typing import Any
 
 import psycopg
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test import override_settings
 from django.utils import timezone
 
 from changing_lives.accounts.models import User
@@ -33,6 +35,7 @@ from changing_lives.retention.models import (
     RetentionSettings,
 )
 from changing_lives.retention.purge import (
+    DELETE_ORDER,
     KINDS,
     certificate_rows,
     purge_candidates,
@@ -42,6 +45,7 @@ from changing_lives.retention.purge import (
     purge_preview,
     purge_reap_stale,
     purge_request,
+    purge_rows,
     purge_stop,
     purged_lookup,
 )
@@ -463,6 +467,30 @@ def test_a_new_family_cannot_take_a_purged_families_id(
         )
 
 
+def test_every_model_that_points_to_a_purged_row_is_purged_with_it(
+    authority: LocalAuthority,
+) -> None:
+    """The purge deletes kind by kind (purge_rows), not through Django's collector: a model
+    added later that points to a family, a member or any of their rows must be one of the
+    kinds, or its rows would be left behind (or stop the purge at its commit)."""
+    purged = {
+        query.model
+        for queries in purge_rows(Family.objects.none(), authority).values()
+        for query in queries
+    }
+    pointing = {
+        (model._meta.label, field.name)
+        for model in apps.get_models(include_auto_created=True)
+        for field in model._meta.get_fields()
+        if field.is_relation and field.concrete and field.related_model in purged
+    }
+    assert pointing
+    assert {
+        (label, name) for label, name in pointing if apps.get_model(label) not in purged
+    } == set()
+    assert set(purge_rows(Family.objects.none(), authority)) == set(DELETE_ORDER)
+
+
 # --- Each family whole or gone ---------------------------------------------------------------
 
 
@@ -514,7 +542,38 @@ def test_a_family_whose_delete_fails_stays_whole_while_the_others_go(
     assert not Family.objects.filter(pk=scene.due_b.pk).exists()
 
 
-def test_a_stop_ends_the_run_after_the_family_in_hand_and_the_next_run_resumes(
+def test_a_family_that_falls_due_inside_a_batch_is_left_for_the_next_run(
+    authority: LocalAuthority, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch is deleted by its span of ids: a family of the span that falls due after the
+    batch was read (and so was not locked, audited or certified) makes the batch go again
+    family by family, which leaves that one whole."""
+    first = family_with_everything(authority, "F-SPAN-1", retention_on=ago(1), surname="Spanne")
+    between = family_with_everything(authority, "F-SPAN-2", retention_on=ago(-30), surname="Later")
+    last = family_with_everything(authority, "F-SPAN-3", retention_on=ago(1), surname="Spanne")
+    whole = rows_of(between.pk)
+    original = purge_engine._batch_purge
+    calls: list[list[int]] = []
+
+    def while_reading(run: PurgeRun, family_pks: list[int], **kwargs: Any) -> dict[str, int]:
+        if not calls:  # the batch [first, last] is read; now the family between falls due
+            Family.objects.filter(pk=between.pk).update(retention_on=ago(1))
+        calls.append(family_pks)
+        return original(run, family_pks, **kwargs)
+
+    monkeypatch.setattr(purge_engine, "_batch_purge", while_reading)
+    run = run_now(authority)
+
+    assert calls == [[first.pk, last.pk], [first.pk], [last.pk]]
+    assert run.status == PurgeStatus.FINISHED
+    assert run.families_purged == PurgedFamily.objects.filter(run=run).count() == 2
+    assert not Family.objects.filter(pk__in=[first.pk, last.pk]).exists()
+    assert rows_of(between.pk) == whole
+    assert run_now(authority).families_purged == 1
+
+
+@override_settings(PURGE_BATCH_FAMILIES=2)
+def test_a_stop_ends_the_run_after_the_batch_in_hand_and_the_next_run_resumes(
     authority: LocalAuthority, admin: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     families = [
@@ -523,17 +582,17 @@ def test_a_stop_ends_the_run_after_the_family_in_hand_and_the_next_run_resumes(
     ]
     whole = rows_of(families[-1].pk)
     run = purge_create(actor=admin, authority=authority)
-    original = purge_engine._family_purge
+    original = purge_engine._batch_purge
     done = []
 
     def then_stop(*args: Any, **kwargs: Any) -> dict[str, int]:
         totals = original(*args, **kwargs)
         done.append(1)
-        if len(done) == 2:  # the stop button, pressed while the second family is in hand
+        if len(done) == 1:  # the stop button, pressed while the first batch is in hand
             purge_stop(actor=admin, run=run)
         return totals
 
-    monkeypatch.setattr(purge_engine, "_family_purge", then_stop)
+    monkeypatch.setattr(purge_engine, "_batch_purge", then_stop)
     run = purge_execute(run)
 
     assert run.status == PurgeStatus.STOPPED
@@ -544,7 +603,7 @@ def test_a_stop_ends_the_run_after_the_family_in_hand_and_the_next_run_resumes(
     with pytest.raises(ValidationError, match="already ended"):
         purge_stop(actor=admin, run=run)
 
-    monkeypatch.setattr(purge_engine, "_family_purge", original)
+    monkeypatch.setattr(purge_engine, "_batch_purge", original)
     again = run_now(authority, admin)
     assert again.status == PurgeStatus.FINISHED
     assert again.families_purged == 2

@@ -59,7 +59,11 @@ def doomed_worker(django_db_setup: None, tmp_path: Path) -> Iterator[DoomedWorke
     """A worker of this test's own, listening on a queue no other worker reads."""
     queue = f"purge-doomed-{uuid.uuid4().hex[:8]}"
     process = worker_start(
-        f"purge-doomed-{uuid.uuid4().hex[:8]}@localhost", tmp_path / "doomed.log", queues=[queue]
+        f"purge-doomed-{uuid.uuid4().hex[:8]}@localhost",
+        tmp_path / "doomed.log",
+        queues=[queue],
+        # Small batches: many transactions for the kill to fall between (and in).
+        extra_env={"PURGE_BATCH_FAMILIES": "2"},
     )
     try:
         yield DoomedWorker(process, queue)

@@ -6,11 +6,13 @@ A run is one Celery task (changing_lives/retention/tasks.py) or one `manage.py p
 - takes the run by claiming its queued row, then an advisory lock named for the authority
   (changing_lives/db.py), so a retried task, a second worker or a command run alongside a
   worker can never purge one authority twice at once;
-- works through the families due in batches of ids, and destroys each family in its own
-  transaction: everything of it, or (on any error, or a killed worker) none of it. The run's
-  counts and its PurgedFamily row are written in that same transaction, so the certificate
-  never disagrees with what went;
-- checks the stop switch before each family, and sends a heartbeat with each: a run whose
+- works through the families due in batches (PURGE_BATCH_FAMILIES, default 1,000), each in
+  one transaction with a statement per kind of row for the whole batch: every family is
+  wholly inside one transaction, so everything of it goes or (on any error, or a killed
+  worker) none of it. A batch that fails is done again one family per transaction, so only
+  the family at fault stays. The run's counts and its PurgedFamily rows are written in the
+  same transaction, so the certificate never disagrees with what went;
+- checks the stop switch before each batch, and sends a heartbeat with each: a run whose
   heartbeat goes stale (its worker died) is marked failed by purge_reap_stale, and the next
   run purges whatever is left.
 
@@ -26,10 +28,9 @@ from changing_lives.retention.purge.certificate import (
 )
 from changing_lives.retention.purge.due import (
     ACTIVE,
-    BATCH,
     BUILD_STOPPED,
     COMMAND_LINE,
-    KIND_OF_MODEL,
+    DELETE_ORDER,
     KINDS,
     NEVER_STARTED_SECONDS,
     PACKAGE_PURGED,
@@ -38,6 +39,9 @@ from changing_lives.retention.purge.due import (
     purge_candidates,
     purge_lock_name,
     purge_preview,
+    purge_rows,
+    purge_rows_count,
+    purge_rows_delete,
 )
 from changing_lives.retention.purge.execute import (
     purge_claim,
@@ -53,11 +57,10 @@ from changing_lives.retention.purge.runs import (
 
 __all__ = [
     "ACTIVE",
-    "BATCH",
     "BUILD_STOPPED",
     "COMMAND_LINE",
+    "DELETE_ORDER",
     "KINDS",
-    "KIND_OF_MODEL",
     "NEVER_STARTED_SECONDS",
     "PACKAGE_PURGED",
     "SCHEDULE",
@@ -73,6 +76,9 @@ __all__ = [
     "purge_preview",
     "purge_reap_stale",
     "purge_request",
+    "purge_rows",
+    "purge_rows_count",
+    "purge_rows_delete",
     "purge_started_by",
     "purge_stop",
     "purged_lookup",

@@ -1,11 +1,13 @@
 """What the purge would destroy now: the families due, those held, and the rows by kind."""
 
 import datetime
+import operator
 from collections import Counter
 from dataclasses import dataclass
+from functools import reduce
 from typing import Any
 
-from django.db.models import Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Exists, Min, OuterRef, QuerySet
 from django.utils import timezone
 
 from changing_lives.authorities.models import LocalAuthority
@@ -38,23 +40,22 @@ KINDS = (
     "validation_issues",
     "nis_packages",
 )
-# What Django's delete() of a family reports, by model label, as those kinds. A model added
-# later that hangs from a family is deleted with it all the same, and counted under its label.
-KIND_OF_MODEL = {
-    "families.Family": "families",
-    "families.Individual": "individuals",
-    "eligibility.Assessment": "assessments",
-    "eligibility.CriterionMet": "criteria",
-    "eligibility.Intervention": "interventions",
-    "eligibility.StatusChange": "status_changes",
-    "progress.FamilyReturn": "progress_returns",
-    "progress.ProgressValue": "progress_values",
-    "families.FamilyHistoryEntry": "history_entries",
-    "retention.Hold": "holds",
-    "nis_export.ValidationIssue": "validation_issues",
-}
+# The order the purge deletes them in: a row before the rows it points to, so that each
+# kind's query (purge_rows) still finds its rows through the ones not yet deleted.
+DELETE_ORDER = (
+    "validation_issues",
+    "history_entries",
+    "progress_values",
+    "progress_returns",
+    "criteria",
+    "status_changes",
+    "interventions",
+    "holds",
+    "assessments",
+    "individuals",
+    "families",
+)
 ACTIVE = (PurgeStatus.QUEUED, PurgeStatus.RUNNING)
-BATCH = 100
 # A queued run that no worker has taken after this long is taken as lost (its task was).
 NEVER_STARTED_SECONDS = 60 * 60
 PACKAGE_PURGED = "Deleted by the purge: it held a purged family"
@@ -100,13 +101,15 @@ def purge_candidates(
 
 def _earliest_screening(families: FamilyQuerySet) -> datetime.date | None:
     """The earliest screening of these families, or of any family their members passed
-    through (a member who moved in was in an earlier family's rows)."""
+    through (a member who moved in was in an earlier family's rows). Two queries, not an OR
+    of two subqueries (a scan of every assessment)."""
     members = Individual.objects.filter(family__in=families).values("public_id")
     passed_through = FamilyHistoryEntry.objects.filter(subject_id__in=members).values("family")
-    earliest: datetime.date | None = Assessment.objects.filter(
-        Q(family__in=families) | Q(family__in=passed_through)
-    ).aggregate(earliest=Min("screened_on"))["earliest"]
-    return earliest
+    found = [
+        Assessment.objects.filter(family__in=families).aggregate(earliest=Min("screened_on")),
+        Assessment.objects.filter(family__in=passed_through).aggregate(earliest=Min("screened_on")),
+    ]
+    return min((row["earliest"] for row in found if row["earliest"]), default=None)
 
 
 def _submissions_holding(
@@ -132,36 +135,63 @@ def _added(totals: dict[str, int], counts: Counter[str]) -> dict[str, int]:
     }
 
 
-def _rows(families: FamilyQuerySet, authority: LocalAuthority) -> dict[str, QuerySet[Any]]:
-    """Every row a purge of these families deletes, by kind (but packages: their files)."""
+def purge_rows(
+    families: FamilyQuerySet, authority: LocalAuthority
+) -> dict[str, tuple[QuerySet[Any], ...]]:
+    """Every row a purge of these families deletes, by kind (but packages: their files), as
+    the queries that find them: a row may be found by more than one (OR them to count).
+
+    Each query follows one indexed path: an OR of two subqueries is planned as a scan of the
+    whole table, once per batch of the purge (docs/performance.md, "The purge"). The purge
+    deletes exactly these (purge_rows_delete) and the preview counts them: a model that
+    points to any of them must be one of them (a test walks the models)."""
     members = Individual.objects.filter(family__in=families)
-    in_authority = Q(submission__local_authority=authority)
+    in_authority = ValidationIssue.objects.filter(submission__local_authority=authority)
     return {
-        "families": families,
-        "individuals": members,
-        "assessments": Assessment.objects.filter(family__in=families),
+        "families": (families,),
+        "individuals": (members,),
+        "assessments": (Assessment.objects.filter(family__in=families),),
         # A member's criteria may sit in the assessment of a family they moved out of.
-        "criteria": CriterionMet.objects.filter(
-            Q(assessment__family__in=families) | Q(individual__in=members)
+        "criteria": (
+            CriterionMet.objects.filter(assessment__family__in=families),
+            CriterionMet.objects.filter(individual__in=members),
         ),
-        "interventions": Intervention.objects.filter(family__in=families),
-        "status_changes": StatusChange.objects.filter(family__in=families),
-        "progress_returns": FamilyReturn.objects.filter(family__in=families),
-        "progress_values": ProgressValue.objects.filter(
-            Q(family_return__family__in=families) | Q(individual__in=members)
+        "interventions": (Intervention.objects.filter(family__in=families),),
+        "status_changes": (StatusChange.objects.filter(family__in=families),),
+        "progress_returns": (FamilyReturn.objects.filter(family__in=families),),
+        "progress_values": (
+            ProgressValue.objects.filter(family_return__family__in=families),
+            ProgressValue.objects.filter(individual__in=members),
         ),
         # Entries about a member in the families they passed through hold their name.
-        "history_entries": FamilyHistoryEntry.objects.filter(
-            Q(family__in=families) | Q(subject_id__in=members.values("public_id"))
+        "history_entries": (
+            FamilyHistoryEntry.objects.filter(family__in=families),
+            FamilyHistoryEntry.objects.filter(subject_id__in=members.values("public_id")),
         ),
-        "holds": Hold.objects.filter(family__in=families),
+        "holds": (Hold.objects.filter(family__in=families),),
         # Issues name records by LA IDs: those of a member filed under an earlier family too.
-        "validation_issues": ValidationIssue.objects.filter(
-            Q(family__in=families)
-            | in_authority & Q(la_family_id__in=families.values("la_family_id"))
-            | in_authority & Q(la_individual_id__in=members.values("la_individual_id"))
+        "validation_issues": (
+            ValidationIssue.objects.filter(family__in=families),
+            in_authority.filter(la_family_id__in=families.values("la_family_id")),
+            in_authority.filter(la_individual_id__in=members.values("la_individual_id")),
         ),
     }
+
+
+def purge_rows_count(families: FamilyQuerySet, authority: LocalAuthority) -> dict[str, int]:
+    """The rows a purge of these families would delete, by kind (each row once)."""
+    return {
+        kind: reduce(operator.or_, queries).count()
+        for kind, queries in purge_rows(families, authority).items()
+    }
+
+
+def purge_rows_delete(families: FamilyQuerySet, authority: LocalAuthority) -> dict[str, int]:
+    """Delete every row of purge_rows, kind by kind in DELETE_ORDER, a statement per query
+    (no models loaded, no signals: nothing hangs from these rows but each other); the rows
+    deleted by kind. Call it in a transaction: the foreign keys are checked at its commit."""
+    rows = purge_rows(families, authority)
+    return {kind: sum(query._raw_delete(query.db) for query in rows[kind]) for kind in DELETE_ORDER}
 
 
 def purge_preview(authority: LocalAuthority, *, today: datetime.date | None = None) -> PurgePreview:
@@ -180,7 +210,7 @@ def purge_preview(authority: LocalAuthority, *, today: datetime.date | None = No
             (family, first_hold[family.pk]) for family in held_families if family.pk in first_hold
         ],
         counts={
-            **{kind: rows.count() for kind, rows in _rows(candidates, authority).items()},
+            **purge_rows_count(candidates, authority),
             "nis_packages": _submissions_holding(
                 authority, _earliest_screening(candidates)
             ).count(),

@@ -9,9 +9,9 @@ process, against a database copied for it and dropped after it:
 Each mode prints one line of JSON: the seconds taken, the rows deleted by kind, and this
 process's peak resident memory (VmHWM). `purge` is purge_create + purge_execute, the service
 a worker's task and `purge_expired --execute` run: each family in its own transaction, under
-the authority's advisory lock. `sql` deletes the rows the purge would (purge.due._rows, the
-families due and not held) with one DELETE statement per table, children first, in one
-transaction: the least work the database can do to remove them, and the baseline.
+the authority's advisory lock. `sql` deletes the same rows (purge_rows_delete: one DELETE
+statement per kind, as the purge deletes each batch) of all the families due at once, in one
+transaction, with none of the purge's bookkeeping: the baseline.
 
 Development only (DEBUG): it destroys the authority's families. Prints counts, seconds and
 kilobytes only, never a record.
@@ -30,24 +30,14 @@ from django.utils import timezone
 from changing_lives.authorities.models import LocalAuthority
 from changing_lives.devtools.bench.process import peak_rss_kb
 from changing_lives.retention.models import Hold, PurgeStatus
-from changing_lives.retention.purge import purge_create, purge_execute
-from changing_lives.retention.purge.due import _rows, purge_candidates
+from changing_lives.retention.purge import (
+    purge_candidates,
+    purge_create,
+    purge_execute,
+    purge_rows_delete,
+)
 from families.models import Family
 
-# Children before parents, as the foreign keys need: the order of the plain delete.
-DELETE_ORDER = (
-    "validation_issues",
-    "history_entries",
-    "progress_values",
-    "progress_returns",
-    "criteria",
-    "status_changes",
-    "interventions",
-    "holds",
-    "assessments",
-    "individuals",
-    "families",
-)
 MODES = ("purge", "sql", "idle")
 
 
@@ -108,5 +98,4 @@ def purge_run(authority: LocalAuthority) -> dict[str, int]:
 def plain_delete(authority: LocalAuthority) -> dict[str, int]:
     # The families fixed first: deleting the children would change what a subquery finds.
     due = list(purge_candidates(authority).values_list("pk", flat=True))
-    rows = _rows(Family.objects.filter(pk__in=due), authority)
-    return {kind: rows[kind]._raw_delete(rows[kind].db) for kind in DELETE_ORDER}
+    return purge_rows_delete(Family.objects.filter(pk__in=due), authority)
