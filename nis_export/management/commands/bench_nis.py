@@ -441,6 +441,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--key", help="an armored public key file to encrypt to (default: a throwaway key)"
         )
+        parser.add_argument(
+            "--markdown",
+            type=Path,
+            help="also write the figures as docs/performance.md's section to this file",
+        )
         parser.add_argument("--child", choices=CHILD_MODES, help=argparse.SUPPRESS)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -461,10 +466,17 @@ class Command(BaseCommand):
                 key_inspect(Path(options["key"]).read_text())
             except (OSError, KeyRejected) as error:
                 raise CommandError(f"--key: {error}") from error
-            self.measure_all(authorities, snapshot, options, options["key"])
+            results = self.measure_all(authorities, snapshot, options, options["key"])
         else:
             with throwaway_key() as key:
-                self.measure_all(authorities, snapshot, options, key)
+                results = self.measure_all(authorities, snapshot, options, key)
+        if options["markdown"]:
+            from changing_lives.devtools.bench.report import machine_line
+            from changing_lives.devtools.bench.sections import nis_section
+
+            options["markdown"].write_text(
+                nis_section(results, snapshot, options["runs"], machine_line())
+            )
 
     def authority(self, code: str) -> LocalAuthority:
         try:
@@ -491,7 +503,7 @@ class Command(BaseCommand):
         snapshot: datetime.date,
         options: dict[str, Any],
         key: str,
-    ) -> None:
+    ) -> list[Figures]:
         cpu = next(
             (
                 line.split(":", 1)[1].strip()
@@ -533,6 +545,7 @@ class Command(BaseCommand):
                     f"  {self.LABELS[mode]:<28} {small:7.1f} MB -> {large:7.1f} MB, "
                     f"ratio {large / small:.2f}"
                 )
+        return results
 
     LABELS = {
         "plain": "build, no encryption",
