@@ -12,7 +12,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from changing_lives.accounts.models import User
@@ -366,6 +366,27 @@ def individual_rows(authority: LocalAuthority, facts: FamilyFacts) -> Iterator[l
         ]
 
 
+def _fpd_values(snapshot: datetime.date) -> QuerySet[ProgressValue]:
+    """The values fpd_progress.csv holds (of every authority: narrow it by family): those of
+    periods ended by the snapshot, but the values of individuals who objected."""
+    return ProgressValue.objects.filter(family_return__period__end_on__lte=snapshot).exclude(
+        Q(individual__isnull=False) & Q(individual__nis_objection_on__isnull=False)
+    )
+
+
+def fpd_corrections(authority: LocalAuthority, snapshot: datetime.date) -> list[int]:
+    """The values in the file that carry a correction (the build clears them once it is
+    released): what fpd_rows gives with each row, for a build that writes the rows by COPY."""
+    return list(
+        _fpd_values(snapshot)
+        .filter(
+            correction_pending=True,
+            family_return__family__in=families_in_extract(authority, snapshot),
+        )
+        .values_list("pk", flat=True)
+    )
+
+
 def fpd_rows(
     authority: LocalAuthority, snapshot: datetime.date
 ) -> Iterator[tuple[int | None, list[str]]]:
@@ -381,8 +402,7 @@ def fpd_rows(
         for period in Period.objects.filter(end_on__lte=snapshot)
     }
     values = (
-        ProgressValue.objects.filter(family_return__period__end_on__lte=snapshot)
-        .exclude(Q(individual__isnull=False) & Q(individual__nis_objection_on__isnull=False))
+        _fpd_values(snapshot)
         .order_by(
             "family_return__family__la_family_id",
             # A family measure (no individual) first, on every database.

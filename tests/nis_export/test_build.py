@@ -334,12 +334,11 @@ def test_a_build_that_fails_part_way_is_failed_with_a_reason_and_leaves_no_file(
     assess(family)
     written: list[Path] = []
 
-    def broken_fpd_rows(*args: Any) -> Iterator[Any]:
+    def broken_fpd_write(*args: Any) -> tuple[int, list[int]]:
         written.extend(build.package_folder(submission).iterdir())
         raise ConnectionError("Sarah Okafor's row could not be read")
-        yield  # a generator, as the real one is
 
-    monkeypatch.setattr(build, "fpd_rows", broken_fpd_rows)
+    monkeypatch.setattr(build, "_fpd_write", broken_fpd_write)
     submission = Submission.objects.create(local_authority=authority, snapshot_on=SNAPSHOT)
     with pytest.raises(ConnectionError):
         build.submission_run(submission.pk)
@@ -392,31 +391,34 @@ def test_a_build_whose_heartbeat_stopped_is_failed_and_its_folder_removed(
     assert (build.package_folder(alive) / "package.partial").exists()
 
 
-def test_writing_a_long_progress_file_keeps_the_heartbeat_going(
+def test_the_heartbeat_goes_on_once_the_progress_file_is_written(
     authority: LocalAuthority,
     recipient: RecipientKey,
     settings: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A build still writing Family Progress Data is alive: it must not be taken for one
-    whose worker died, failed, and its folder deleted under it."""
+    whose worker died, failed, and its folder deleted under it. PostgreSQL writes the file
+    (COPY), during which the connection can send no heartbeat: one goes as soon as it ends."""
     demo_seed(authority, 30)
     settings.NIS_BUILD_STALE_SECONDS = 300
-    monkeypatch.setattr(build._Progress, "EVERY", 20)
-    real_fpd_rows = build.fpd_rows
+    real_copy_to = build.copy_to
+    real_fpd_corrections = build.fpd_corrections
     reaped: list[int] = []
 
-    def slow_fpd_rows(*args: Any) -> Iterator[Any]:
-        for number, item in enumerate(real_fpd_rows(*args)):
-            if number == 0:  # as if the file so far had taken an hour
-                Submission.objects.filter(pk=submission.pk).update(
-                    heartbeat_at=timezone.now() - datetime.timedelta(hours=1)
-                )
-            if number == 100:  # the scheduled reaper runs meanwhile
-                reaped.append(build.submissions_reap_stale())
-            yield item
+    def slow_copy_to(*args: Any, **kwargs: Any) -> int:
+        # As if the file had taken an hour to write.
+        Submission.objects.filter(pk=submission.pk).update(
+            heartbeat_at=timezone.now() - datetime.timedelta(hours=1)
+        )
+        return real_copy_to(*args, **kwargs)
 
-    monkeypatch.setattr(build, "fpd_rows", slow_fpd_rows)
+    def corrections_while_reaping(*args: Any) -> list[int]:
+        reaped.append(build.submissions_reap_stale())  # the scheduled reaper runs now
+        return real_fpd_corrections(*args)
+
+    monkeypatch.setattr(build, "copy_to", slow_copy_to)
+    monkeypatch.setattr(build, "fpd_corrections", corrections_while_reaping)
     submission = Submission.objects.create(local_authority=authority, snapshot_on=SNAPSHOT)
     build.submission_run(submission.pk)
 
@@ -424,6 +426,41 @@ def test_writing_a_long_progress_file_keeps_the_heartbeat_going(
     assert reaped == [0]
     assert submission.manifest["files"][FPD]["rows"] > 100
     assert submission.status == SubmissionStatus.READY
+
+
+def test_the_progress_file_by_copy_is_the_same_bytes_as_written_row_by_row(
+    authority: LocalAuthority, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL the database writes fpd_progress.csv (COPY); elsewhere Python does,
+    row by row. The two give the same bytes: CRLF line ends, empty values unquoted, and a
+    value a form would refuse (a comma, a quote, a line break: loaded around the checks)
+    quoted alike."""
+    demo_seed(authority, 12)
+    values = ProgressValue.objects.filter(family_return__family__local_authority=authority)
+    awkward = ["1,5", 'say "no"', "two\nlines", "cr\r\nlf", ""]
+    for value, text in zip(values.order_by("pk")[: len(awkward)], awkward, strict=True):
+        ProgressValue.objects.filter(pk=value.pk).update(value=text, correction_pending=True)
+
+    def package_files() -> tuple[bytes, build.BuildResult]:
+        submission = Submission.objects.create(
+            local_authority=authority, snapshot_on=SNAPSHOT, status=SubmissionStatus.BUILDING
+        )
+        sink = io.BytesIO()
+        result = build.package_write(submission, sink)
+        return zipfile.ZipFile(sink).read(FPD), result
+
+    by_copy, copy_result = package_files()
+    monkeypatch.setattr(build, "_fpd_write", build._fpd_write_rows)
+    by_rows, rows_result = package_files()
+
+    assert by_copy == by_rows
+    assert copy_result.manifest["files"][FPD] == rows_result.manifest["files"][FPD]
+    assert sorted(copy_result.corrections) == sorted(rows_result.corrections)
+    assert len(copy_result.corrections) >= len(awkward)
+    assert b'"two\nlines"' in by_copy
+    assert (
+        by_copy.count(b"\r\n") == copy_result.manifest["files"][FPD]["rows"] + 2
+    )  # header, "cr\r\nlf"
 
 
 def _family_with_members(authority: LocalAuthority, number: int) -> None:
