@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth.decorators import permission_required
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 from django.http import HttpRequest, HttpResponse
@@ -20,6 +21,12 @@ from families.search import family_search
 
 PAGE_SIZE = 25
 RECENT_FIRST = ("-updated_at", "-id")
+# Counting all of an authority's families took 30 ms of every list page at 250,000, and
+# grows with the table (docs/performance.md): once the total is this large it is kept (in
+# each process's memory) for a minute, near enough for "250,000 families". Small totals,
+# and every filtered or searched list, are counted each time.
+LARGE_COUNT = 10_000
+COUNT_SECONDS = 60
 
 
 @permission_required("families.view_family", raise_exception=True)
@@ -78,7 +85,10 @@ def family_list_page(
         # A search finds few families: sorting them with the caseload first is cheap.
         results = families.order_by(_mine_first(user), *RECENT_FIRST)
     else:
-        results = CaseloadFirst(families, user)
+        unfiltered = not nothing and not any(filters.values())
+        results = CaseloadFirst(
+            families, user, count_key=f"family-list:count:{authority.pk}" if unfiltered else None
+        )
     return Paginator(results, PAGE_SIZE).get_page(page_number)
 
 
@@ -98,18 +108,30 @@ class CaseloadFirst(Sequence[Family]):
     (authority, -updated_at)), keep the list fast at any depth.
     """
 
-    def __init__(self, families: FamilyQuerySet, user: User) -> None:
+    def __init__(
+        self, families: FamilyQuerySet, user: User, *, count_key: str | None = None
+    ) -> None:
+        """`count_key`: where to keep the total for a minute once it is large (only for all
+        of an authority's families, unfiltered)."""
         self.families = families
         self.user = user
+        self.count_key = count_key
         self.mine = families.filter(lead_professional=user.pk).order_by(*RECENT_FIRST)
         self.others = families.exclude(lead_professional=user.pk).order_by(*RECENT_FIRST)
         self._counts: dict[str, int] | None = None
 
     def counts(self) -> dict[str, int]:
-        if self._counts is None:
-            self._counts = self.families.aggregate(
-                total=Count("pk"), mine=Count("pk", filter=Q(lead_professional=self.user.pk))
-            )
+        if self._counts is not None:
+            return self._counts
+        total = cache.get(self.count_key) if self.count_key else None
+        if total is not None:
+            self._counts = {"total": total, "mine": self.mine.count()}
+            return self._counts
+        self._counts = self.families.aggregate(
+            total=Count("pk"), mine=Count("pk", filter=Q(lead_professional=self.user.pk))
+        )
+        if self.count_key and self._counts["total"] >= LARGE_COUNT:
+            cache.set(self.count_key, self._counts["total"], COUNT_SECONDS)
         return self._counts
 
     def count(self) -> int:  # type: ignore[override]

@@ -4,6 +4,7 @@ is stored, for each role."""
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -165,6 +166,30 @@ def test_the_default_list_pages_through_my_caseload_first_then_the_rest(
     shown = [row["family"] for row in first["rows"] + second["rows"]]
     assert shown == expected
     assert first["page"].paginator.count == 30
+
+
+def test_a_large_authoritys_total_is_kept_a_minute_and_a_filtered_list_counted_each_time(
+    make_user, authority, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from families.views import lists
+
+    monkeypatch.setattr(lists, "LARGE_COUNT", 5)  # as if 5 were a large authority's total
+    cache.clear()
+    me = make_user(Role.CASEWORKER)
+    for _ in range(5):
+        FamilyFactory.create(local_authority=authority, lead_professional=me)
+    client = Client()
+    force_login_verified(client, me)
+    url = reverse("families:list")
+    assert client.get(url).context["page"].paginator.count == 5
+    FamilyFactory.create(local_authority=authority)
+
+    # The total is a minute old at most.
+    assert client.get(url).context["page"].paginator.count == 5
+    # Filtered, the list is counted each time.
+    assert client.get(url, {"status": "referred"}).context["page"].paginator.count == 6
+    cache.clear()
+    assert client.get(url).context["page"].paginator.count == 6
 
 
 def test_an_unknown_filter_value_shows_an_error_summary(client_as, family) -> None:
