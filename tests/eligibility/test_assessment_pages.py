@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from changing_lives.accounts.roles import Role
 from changing_lives.audit.models import AuditEvent
@@ -172,6 +173,28 @@ def test_only_a_team_manager_can_override_and_must_say_why(client_as, family) ->
     )
     assert "Overridden" in page.content.decode()
     assert "the rules decided not eligible" in page.content.decode()
+
+
+def test_an_override_whose_manager_is_gone_still_shows(client_as, family) -> None:
+    """The manager's account deleted (or demo data made without one): the override shows,
+    without a name, on the assessment and on the overview."""
+    assess(client_as(Role.CASEWORKER), family, criterion(0, "HEALTH"))
+    assessment = Assessment.objects.get()
+    Assessment.objects.filter(pk=assessment.pk).update(
+        override_eligible=True,
+        override_reason="Police intelligence not yet on record",
+        overridden_by=None,
+        overridden_at=timezone.now(),
+    )
+    manager = client_as(Role.TEAM_MANAGER)
+    page = manager.get(
+        reverse("eligibility:assessment_detail", args=[family.public_id, assessment.public_id])
+    )
+    assert page.status_code == 200
+    assert "<strong>Overridden</strong> on" in page.content.decode()
+    overview = manager.get(reverse("eligibility:overview"))
+    assert overview.status_code == 200
+    assert family.la_family_id in overview.content.decode()
 
 
 def test_an_acted_on_decision_cannot_be_overridden(client_as, family) -> None:

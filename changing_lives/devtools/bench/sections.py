@@ -121,7 +121,7 @@ def seed_section(
     kinds = ", ".join(f"{_n(count)} {name}" for name, count in counts.items())
     by_status = ", ".join(f"{name.lower()} {_n(count)}" for name, count in statuses.items())
     by_return = ", ".join(f"{name.lower()} {_n(count)}" for name, count in returns.items())
-    verdict = "inside" if seconds < 120 else "**outside**"
+    verdict = "inside" if seconds < 120 else "outside"
     return "\n\n".join(
         [
             SEED_TITLE,
@@ -436,7 +436,7 @@ def purge_section(sizes: Sequence[Any], runs: int, machine: str) -> str:
             table,
             f"At {_n(large.families)} families the rows deleted were: {kinds}.",
             f"**Result: the purge took {ratio:.2f} times as long as the plain delete "
-            f"({'inside' if ratio <= 2 else '**outside**'} the 2-times target); its peak "
+            f"({'inside' if ratio <= 2 else 'outside'} the 2-times target); its peak "
             f"memory was {large.peak_mb('purge'):.0f} MB at {_n(large.families)} families "
             f"against {small.peak_mb('purge'):.0f} MB at {_n(small.families)} "
             f"(x{growth:.2f}).**",
@@ -477,7 +477,18 @@ rows); a page of families is read by its span of LA family IDs, not a list of 50
 that need no quoting are joined and written directly (the same bytes as `csv.writer`,
 tested against it); zlib level 3, not 6 (3 times as fast, a package about 15% larger); a
 heartbeat every 20,000 rows, not 2,000 (each is a committed UPDATE); and the
-shared-identifier check counts from the identifier's index."""
+shared-identifier check counts from the identifier's index. With those the build was still
+2.31 times the COPY at 25,000 families and 3.9 times at 250,000 (a warm-up round):
+fpd_progress.csv is nine rows in ten, and Python wrote them at about 15 microseconds a row.
+On PostgreSQL the build now has the database write that file by COPY of the same SELECT
+(`nis_export/sql.py`), streamed into the zip with CRLF line ends (the bytes are the same as
+the row loop's, which other databases keep: a test builds the file both ways, with commas,
+quotes and line breaks in values, and compares them).
+
+What is left: nis_individuals.csv, checked and written in Python at about 60 microseconds
+a member (reading the facts of each family, the checks of every identifier, the row). The
+ways on: the checks as set-based queries and the file by COPY too, or the families split
+between two processes (the machine has two CPUs and the build uses one)."""
 
 
 def nis_section(results: Sequence[Any], snapshot: Any, runs: int, machine: str) -> str:
@@ -532,11 +543,11 @@ def nis_section(results: Sequence[Any], snapshot: Any, runs: int, machine: str) 
             f"Machine: {machine}. Snapshot {snapshot}; medians of {runs} timed rounds.",
             table,
             f"**Result: the slowest build took {worst:.2f} times as long as the COPY "
-            f"({'inside' if worst <= 2 else '**outside**'} the 2-times target). Peak memory "
+            f"({'inside' if worst <= 2 else 'outside'} the 2-times target). Peak memory "
             f"from {_n(small.build['rows'][individuals])} to "
             f"{_n(large.build['rows'][individuals])} individuals: x{growth['plain']:.2f} "
             f"without encryption, x{growth['encrypted']:.2f} with "
-            f"({'inside' if max(growth.values()) <= 1.2 else '**outside**'} the 20% "
+            f"({'inside' if max(growth.values()) <= 1.2 else 'outside'} the 20% "
             "target).**",
         ]
     )
