@@ -343,7 +343,7 @@ def web_section(runs: Sequence[Any], args: Any, machine: str, changes: str = "")
             "every p95 ratio within 1.5" if not over else f"ratio over 1.5: {', '.join(over)}"
         )
     if any(run.errors for run in runs):
-        verdict.append("**errors**")
+        verdict.append("errors")
     else:
         verdict.append("no error")
     if len(runs) == 2:
