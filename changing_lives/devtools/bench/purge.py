@@ -2,7 +2,8 @@
 rows, and its peak memory at 3,000 and at 30,000 families: the figures of
 docs/performance.md, "The purge".
 
-A template database is made once (dropped at the end, whatever happens): migrated, two
+A template database is made once (report.scratch_database: dropped at the end, whatever
+happens): migrated, two
 authorities seeded by seed_demo (3,000 and 30,000 families, with their members,
 assessments, support, status histories and progress returns), then every family made due
 and every hold lifted (`manage.py bench_purge --due`). Each measurement runs in a fresh
@@ -15,18 +16,15 @@ Prints counts, seconds and megabytes only, never a record.
 """
 
 import argparse
-import contextlib
 import json
-import os
 import statistics
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from changing_lives.devtools.bench.report import SERVER, machine_line, manage
+from changing_lives.devtools.bench.report import machine_line, manage, psql, scratch_database
 
 # GSS codes of the right shape that no real authority has.
 SMALL, LARGE = "E10999994", "E10999995"
@@ -51,27 +49,6 @@ class Size:
         return statistics.median(self.peak_kb[mode]) / MB
 
 
-def psql(database: str, sql: str) -> None:
-    subprocess.run(["psql", f"{SERVER}/{database}", "-qc", sql], check=True)
-
-
-def environment(database: str) -> dict[str, str]:
-    env = {**os.environ, "DEBUG": "true", "DATABASE_URL": f"{SERVER}/{database}"}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    return env
-
-
-@contextlib.contextmanager
-def database(name: str, template: str | None = None) -> Iterator[dict[str, str]]:
-    """A new database (a copy of `template`, or empty), dropped afterwards whatever happens."""
-    psql("postgres", f"DROP DATABASE IF EXISTS {name}")
-    psql("postgres", f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
-    try:
-        yield environment(name)
-    finally:
-        psql("postgres", f"DROP DATABASE IF EXISTS {name}")
-
-
 def measure(env: dict[str, str], gss_code: str, mode: str) -> dict[str, Any]:
     report: dict[str, Any] = json.loads(
         manage(env, "bench_purge", "--la", gss_code, "--mode", mode).strip().splitlines()[-1]
@@ -82,8 +59,7 @@ def measure(env: dict[str, str], gss_code: str, mode: str) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> list[Size]:
     template = f"{args.database}_template"
     sizes = [Size(SMALL, args.small), Size(LARGE, args.large)]
-    with database(template) as env:
-        manage(env, "migrate", "--no-input", "-v", "0")
+    with scratch_database(template) as env:
         for size in sizes:
             say(f"seed_demo --families {size.families} --la {size.gss_code} ...")
             manage(env, "seed_demo", "--families", str(size.families), "--la", size.gss_code)
@@ -94,7 +70,7 @@ def run(args: argparse.Namespace) -> list[Size]:
                 # Alternate which goes first, so neither always meets a warmer cache.
                 modes = ("sql", "purge") if round_number % 2 == 0 else ("purge", "sql")
                 for mode in (*modes, "idle"):
-                    with database(args.database, template) as copy:
+                    with scratch_database(args.database, template=template) as copy:
                         report = measure(copy, size.gss_code, mode)
                     size.peak_kb[mode].append(report["peak_rss_kb"])
                     if mode != "idle":

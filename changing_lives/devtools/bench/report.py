@@ -90,22 +90,30 @@ def write(doc: Path = DOC, bench_dir: Path = BENCH_DIR) -> list[str]:
     return renewed
 
 
-@contextlib.contextmanager
-def scratch_database(name: str) -> Iterator[dict[str, str]]:
-    """A freshly migrated database, dropped afterwards whatever happens; its environment."""
+def psql(database: str, sql: str) -> None:
+    subprocess.run(["psql", f"{SERVER}/{database}", "-qc", sql], check=True)
+
+
+def scratch_environment(name: str) -> dict[str, str]:
+    """The environment of a development process on database `name`."""
     env = {**os.environ, "DEBUG": "true", "DATABASE_URL": f"{SERVER}/{name}"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    return env
 
-    def psql(sql: str) -> None:
-        subprocess.run(["psql", f"{SERVER}/postgres", "-qc", sql], check=True, env=env)
 
-    psql(f"DROP DATABASE IF EXISTS {name}")
-    psql(f"CREATE DATABASE {name}")
+@contextlib.contextmanager
+def scratch_database(name: str, *, template: str | None = None) -> Iterator[dict[str, str]]:
+    """A new database, freshly migrated (or a copy of `template`), dropped afterwards
+    whatever happens; its environment."""
+    psql("postgres", f"DROP DATABASE IF EXISTS {name}")
+    psql("postgres", f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
+    env = scratch_environment(name)
     try:
-        manage(env, "migrate", "--no-input", "-v", "0")
+        if template is None:
+            manage(env, "migrate", "--no-input", "-v", "0")
         yield env
     finally:
-        psql(f"DROP DATABASE IF EXISTS {name}")
+        psql("postgres", f"DROP DATABASE IF EXISTS {name}")
 
 
 def manage(env: dict[str, str], *arguments: str) -> str:
@@ -127,7 +135,7 @@ def bench_seed() -> str:
 def bench_search() -> str:
     with scratch_database("changing_lives_scale_search") as env:
         manage(env, "seed_demo", "--families", "30000")
-        subprocess.run(["psql", env["DATABASE_URL"], "-qc", "VACUUM ANALYZE"], check=True, env=env)
+        psql("changing_lives_scale_search", "VACUUM ANALYZE")
         return manage(env, "bench_family_search", "--markdown")
 
 

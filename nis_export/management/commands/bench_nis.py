@@ -322,22 +322,10 @@ class Command(BaseCommand):
         options: dict[str, Any],
         key: str,
     ) -> list[Figures]:
-        cpu = next(
-            (
-                line.split(":", 1)[1].strip()
-                for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")
-            ),
-            "unknown",
-        )
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW server_version")
-            (server,) = cursor.fetchone()
+        from changing_lives.devtools.bench.report import machine_line
+
         self.stdout.write(
-            f"Machine: {os.cpu_count()} CPUs, {cpu}, "
-            f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 1e9:.1f} GB; "
-            f"PostgreSQL {server}; Python {sys.version.split()[0]}; "
-            f"load average {os.getloadavg()[0]:.2f} at the start"
+            f"Machine: {machine_line()}; load average {os.getloadavg()[0]:.2f} at the start"
         )
         self.stdout.write(
             f"Snapshot {snapshot.isoformat()}; {options['runs']} timed round(s) after "
