@@ -15,7 +15,7 @@ tasks in the web process.
 
 import hashlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any, cast
 
@@ -117,3 +117,31 @@ def values_insert_new(
             "ON CONFLICT DO NOTHING",
             [*alike, [varying.get_db_prep_save(value, connection) for value in values]],
         )
+
+
+def rows_copy_in(
+    model: type[models.Model],
+    fields: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    using: str = DEFAULT_DB_ALIAS,
+) -> int:
+    """Store `rows` (values of `fields`, in that order; a related record by its key) as new
+    rows of `model`'s table by PostgreSQL's `COPY FROM STDIN`, many times as fast as
+    inserting model instances; the rows stored. No signals, no validation, no defaults:
+    for rows the code made itself, whole."""
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    columns = ", ".join(
+        quote(str(cast("models.Field[Any, Any]", model._meta.get_field(name)).column))
+        for name in fields
+    )
+    count = 0
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
+            count += 1
+    return count

@@ -59,7 +59,7 @@ def test_the_copy_baseline_gives_the_rows_and_columns_of_the_files(
         built = _rows(files.read(name))
         assert len(built) > 1, name
         assert rows == len(built) - 1
-        # The same header, rows and order; only the quoting of empty text differs.
+        # The same header, rows and order.
         assert _rows(copied.getvalue()) == built, name
 
 

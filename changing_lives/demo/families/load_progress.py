@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from django.db import connection
 from django.utils import timezone
 
+from changing_lives.db import rows_copy_in
 from changing_lives.demo.families.records import DemoFamily, ProgressRows
 from families.models import Family, Individual
 from progress.models import FamilyReturn, ProgressValue
@@ -56,21 +57,10 @@ def progress_rows_create(
 
 
 def _values_copy(rows: Iterable[ValueRow]) -> int:
-    meta = ProgressValue._meta
-    quote = connection.ops.quote_name
-    column_of = {field.name: field.column for field in meta.concrete_fields if field.column}
-    columns = ", ".join(quote(column_of[name]) for name in (*VALUE_FIELDS, "recorded_at"))
-    # As auto_now would set it, once for the batch.
-    recorded_at = timezone.now()
-    count = 0
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy,
-    ):
-        for row in rows:
-            copy.write_row((*row, recorded_at))
-            count += 1
-    return count
+    recorded_at = timezone.now()  # as auto_now would set it, once for the batch
+    return rows_copy_in(
+        ProgressValue, (*VALUE_FIELDS, "recorded_at"), ((*row, recorded_at) for row in rows)
+    )
 
 
 def _values_bulk_create(rows: Iterable[ValueRow]) -> int:
