@@ -168,6 +168,40 @@ def test_the_default_list_pages_through_my_caseload_first_then_the_rest(
     assert first["page"].paginator.count == 30
 
 
+def test_a_search_pages_through_its_matches_my_caseload_first_or_as_sorted(
+    client_as, make_user, authority
+) -> None:
+    # A search's ids are read once, in order, and each page's families by id (Found).
+    me = make_user(Role.CASEWORKER)
+    families = [
+        FamilyFactory.create(
+            local_authority=authority, lead_professional=me if n % 4 == 0 else None
+        )
+        for n in range(30)
+    ]
+    for family in families:
+        IndividualFactory.create(family=family, surname="Okafor")
+    IndividualFactory.create(family=FamilyFactory.create(local_authority=authority))
+    client = Client()
+    force_login_verified(client, me)
+    url = reverse("families:list")
+
+    def shown(**params: str) -> tuple[list[Family], int]:
+        first = client.get(url, {"q": "okafor", **params}).context
+        second = client.get(url, {"q": "okafor", "page": "2", **params}).context
+        rows = [row["family"] for row in first["rows"] + second["rows"]]
+        return rows, first["page"].paginator.count
+
+    assert shown() == (
+        sorted(
+            families,
+            key=lambda f: (f.lead_professional != me, -f.updated_at.timestamp(), -f.pk),
+        ),
+        30,
+    )
+    assert shown(sort="la_family_id") == (sorted(families, key=lambda f: f.la_family_id), 30)
+
+
 def test_a_large_authoritys_total_is_kept_a_minute_and_a_filtered_list_counted_each_time(
     make_user, authority, monkeypatch: pytest.MonkeyPatch
 ) -> None:
