@@ -65,8 +65,25 @@ def percentile(values: list[float], fraction: float) -> float:
 class PageFigures:
     requests: int = 0
     errors: int = 0
-    median: float = 0.0
-    p95: float = 0.0
+    median: float = 0.0  # of every request of every round
+    p95: float = 0.0  # the median of the rounds' p95s
+    p95_rounds: list[float] = field(default_factory=list)
+
+
+def page_figures(rounds: list[list[tuple[float, bool]]]) -> PageFigures:
+    """One page's figures from its requests (ms, failed) in each round. A page has about
+    a hundred requests in a 60-second round, so one round's p95 is its fifth-slowest
+    request, and one stall moves it by half: the median of the rounds' p95s is the figure,
+    each round's is shown beside it."""
+    every = [ms for requests in rounds for ms, _failed in requests]
+    p95s = [percentile([ms for ms, _ in requests], 0.95) for requests in rounds if requests]
+    return PageFigures(
+        requests=len(every),
+        errors=sum(failed for requests in rounds for _ms, failed in requests),
+        median=statistics.median(every) if every else math.nan,
+        p95=statistics.median(p95s) if p95s else math.nan,
+        p95_rounds=p95s,
+    )
 
 
 @dataclass
@@ -280,28 +297,25 @@ class Bench:
             warm = self.work / f"warm-{families}.json"
             self.locust(url, data, warm, self.args.warmup, self.args.users)
             run.others = others_running(own_port=self.args.port)
-            times = self.work / f"times-{families}.json"
-            self.say(
-                f"load: {self.args.users} users for {self.args.duration} s at "
-                f"{run.families:,} families ({self.args.workers} gunicorn workers)"
-            )
-            started = time.perf_counter()
-            self.locust(url, data, times, self.args.duration, self.args.users)
-            run.seconds = time.perf_counter() - started
+            rounds: dict[str, list[list[tuple[float, bool]]]] = {name: [] for name in PAGES}
+            for number in range(1, self.args.rounds + 1):
+                times = self.work / f"times-{families}-{number}.json"
+                self.say(
+                    f"load, round {number} of {self.args.rounds}: {self.args.users} users for "
+                    f"{self.args.duration} s at {run.families:,} families "
+                    f"({self.args.workers} gunicorn workers)"
+                )
+                started = time.perf_counter()
+                self.locust(url, data, times, self.args.duration, self.args.users)
+                run.seconds += time.perf_counter() - started
+                for requests in rounds.values():
+                    requests.append([])
+                for name, ms, error in json.loads(times.read_text()):
+                    if name in rounds:
+                        rounds[name][-1].append((ms, bool(error)))
             run.load_average = " ".join(Path("/proc/loadavg").read_text().split()[:3])
-        by_page: dict[str, list[float]] = {}
-        failed: dict[str, int] = {}
-        for name, ms, error in json.loads(times.read_text()):
-            by_page.setdefault(name, []).append(ms)
-            failed[name] = failed.get(name, 0) + int(error)
         for name in PAGES:
-            values = by_page.get(name, [])
-            run.pages[name] = PageFigures(
-                requests=len(values),
-                errors=failed.get(name, 0),
-                median=statistics.median(values) if values else math.nan,
-                p95=percentile(values, 0.95) if values else math.nan,
-            )
+            run.pages[name] = page_figures(rounds[name])
         self.say(table([run]))
         return run
 
@@ -431,7 +445,8 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
         "--large", type=int, default=250_000, help="second run's families (0: no second run)"
     )
     parser.add_argument("--users", type=int, default=20)
-    parser.add_argument("--duration", type=int, default=60, help="seconds of load per run")
+    parser.add_argument("--duration", type=int, default=60, help="seconds of load per round")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of load at each size")
     parser.add_argument("--warmup", type=int, default=10, help="seconds of unmeasured load")
     parser.add_argument(
         "--think", default="0.5,1.5", help="seconds between a user's pages, 'low,high'"
