@@ -8,7 +8,6 @@ file; the rest of the suite runs on PostgreSQL.
 
 import base64
 import http.cookiejar
-import os
 import re
 import socket
 import subprocess
@@ -18,7 +17,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from django_otp.oath import totp
@@ -29,43 +27,20 @@ from changing_lives.demo.users import (
     DEMO_TOTP_SECRET,
     DEMO_USERS,
 )
+from tests.sqlite_project import ROOT, manage, sqlite_env
 from tests.urlwalk import walk
 
-ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def quick_start(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("quick-start")
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "DATABASE_URL", "REDIS_URL"}
-    }
-    env |= {
-        "DJANGO_SETTINGS_MODULE": "changing_lives.settings",
-        "DEBUG": "true",
-        "CELERY_TASK_ALWAYS_EAGER": "true",
-        "DATABASE_URL": f"sqlite:///{folder / 'quick-start.sqlite3'}",
-        "MEDIA_ROOT": str(folder / "media"),
-    }
+    env = sqlite_env(folder)
 
-    def manage(*args: str) -> str:
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
-        return result.stdout
-
-    manage("migrate", "--no-input")
-    first = manage("seed_demo")
-    assert manage("seed_demo") == first  # idempotent: the same data, the same words
+    manage(env, "migrate", "--no-input")
+    first = manage(env, "seed_demo")
+    assert manage(env, "seed_demo") == first  # idempotent: the same data, the same words
     for demo in DEMO_USERS:
         assert demo.username in first
     assert DEMO_PASSWORD in first

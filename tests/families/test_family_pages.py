@@ -10,8 +10,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from changing_lives.accounts.models import User
 from changing_lives.accounts.roles import Role
 from changing_lives.audit.models import AuditEvent
+from changing_lives.authorities.models import LocalAuthority
 from families.models import Family, FamilyHistoryEntry, FamilyStatus, Individual
 from tests.factories import FamilyFactory, IndividualFactory
 from tests.signing_in import force_login_verified
@@ -145,19 +147,28 @@ def test_filters_by_status_and_my_caseload(client_as, make_user, authority) -> N
     ]
 
 
-def test_the_default_list_pages_through_my_caseload_first_then_the_rest(
-    client_as, make_user, authority
-) -> None:
-    me = make_user(Role.CASEWORKER)
-    families = [
+def _thirty_families_a_quarter_led_by(me: User, authority: LocalAuthority) -> list[Family]:
+    return [
         FamilyFactory.create(
             local_authority=authority, lead_professional=me if n % 4 == 0 else None
         )
         for n in range(30)
     ]
-    expected = sorted(
+
+
+def _caseload_first(families: list[Family], me: User) -> list[Family]:
+    """The list's default order: the user's caseload, then the rest, each latest first."""
+    return sorted(
         families, key=lambda f: (f.lead_professional != me, -f.updated_at.timestamp(), -f.pk)
     )
+
+
+def test_the_default_list_pages_through_my_caseload_first_then_the_rest(
+    client_as, make_user, authority
+) -> None:
+    me = make_user(Role.CASEWORKER)
+    families = _thirty_families_a_quarter_led_by(me, authority)
+    expected = _caseload_first(families, me)
     client = Client()
     force_login_verified(client, me)
     url = reverse("families:list")
@@ -173,12 +184,7 @@ def test_a_search_pages_through_its_matches_my_caseload_first_or_as_sorted(
 ) -> None:
     # A search's ids are read once, in order, and each page's families by id (Found).
     me = make_user(Role.CASEWORKER)
-    families = [
-        FamilyFactory.create(
-            local_authority=authority, lead_professional=me if n % 4 == 0 else None
-        )
-        for n in range(30)
-    ]
+    families = _thirty_families_a_quarter_led_by(me, authority)
     for family in families:
         IndividualFactory.create(family=family, surname="Okafor")
     IndividualFactory.create(family=FamilyFactory.create(local_authority=authority))
@@ -192,13 +198,7 @@ def test_a_search_pages_through_its_matches_my_caseload_first_or_as_sorted(
         rows = [row["family"] for row in first["rows"] + second["rows"]]
         return rows, first["page"].paginator.count
 
-    assert shown() == (
-        sorted(
-            families,
-            key=lambda f: (f.lead_professional != me, -f.updated_at.timestamp(), -f.pk),
-        ),
-        30,
-    )
+    assert shown() == (_caseload_first(families, me), 30)
     assert shown(sort="la_family_id") == (sorted(families, key=lambda f: f.la_family_id), 30)
 
 

@@ -4,57 +4,32 @@ officer would from the command line, in subprocesses against a throwaway SQLite 
 demo data holds eligible families still awaiting a decision, so the build is blocked, its
 issues stored, and they agree with `check`."""
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from changing_lives.demo.users import DEMO_AUTHORITY
 from tests.nis_export.keys import make_key, remove
+from tests.sqlite_project import manage, sqlite_env
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 pytestmark = pytest.mark.slow
 
 
 def test_a_build_on_sqlite_stores_the_issues_check_finds(tmp_path: Path) -> None:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "DATABASE_URL", "REDIS_URL"}
-    } | {
-        "DJANGO_SETTINGS_MODULE": "changing_lives.settings",
-        "DEBUG": "true",
-        "CELERY_TASK_ALWAYS_EAGER": "true",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'nis.sqlite3'}",
-        "MEDIA_ROOT": str(tmp_path / "media"),
-    }
-
-    def manage(*args: str, code: int = 0) -> str:
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert result.returncode == code, result.stdout + result.stderr
-        return result.stdout
+    env = sqlite_env(tmp_path)
 
     pair = make_key("ONS test <ons@example.org>")
     try:
         key = tmp_path / "ons.asc"
         key.write_text(pair.public)
-        manage("migrate", "--no-input")
-        manage("seed_demo", "--families", "40")
-        manage("nis_recipient_key", "add", str(key))
+        manage(env, "migrate", "--no-input")
+        manage(env, "seed_demo", "--families", "40")
+        manage(env, "nis_recipient_key", "add", str(key))
         gss_code = DEMO_AUTHORITY["gss_code"]
 
-        checked = manage("nis_submission", "check", "--la", gss_code, code=1)
-        built = manage("nis_submission", "build", "--la", gss_code, code=1)
+        checked = manage(env, "nis_submission", "check", "--la", gss_code, code=1)
+        built = manage(env, "nis_submission", "build", "--la", gss_code, code=1)
     finally:
         remove(pair)
 
