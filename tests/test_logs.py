@@ -14,6 +14,7 @@ import re
 import sys
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -385,3 +386,15 @@ def test_a_signed_in_users_lines_carry_their_public_id_not_their_name(client_as)
     assert line["user_id"] == str(user.public_id)
     assert line["path"] == "/"
     assert user.username not in captured_logs.text
+
+
+def test_gunicorn_in_production_writes_no_access_log() -> None:
+    # Its request line carries the query string (a searched name) and the Referer; the
+    # product's own request line, without either, replaces it (docs/security.md).
+    root = Path(settings.BASE_DIR)
+    for name in ("Dockerfile", "docker-compose.yml"):
+        text = (root / name).read_text()
+        commands = [line for line in text.splitlines() if '"gunicorn"' in line]
+        assert commands, f"{name} no longer starts gunicorn: check this test"
+        for line in commands + [line for line in text.splitlines() if "GUNICORN" in line]:
+            assert "access-log" not in line, f"{name}: {line.strip()}"
