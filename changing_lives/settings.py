@@ -137,6 +137,13 @@ if not DATABASES["default"].get("ENGINE"):
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT: PostgreSQL compiles a query to machine code once its estimated cost passes
+    # jit_above_cost, and at 250,000 families a filtered family search crossed it and spent
+    # 15 of its 58 ms compiling. Nothing here runs long enough to gain from it: the NIS
+    # build's COPY took the same time either way (docs/performance.md).
+    _connection_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _connection_options["options"] = f"{_connection_options.get('options', '')} -c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Users and sign-in -----------------------------------------------------------------
