@@ -1,6 +1,7 @@
 """How every form in the product is built: GOV.UK helper, date input, service errors."""
 
 import datetime
+import html
 from collections.abc import Iterable, Iterator
 from typing import Any, cast
 
@@ -13,7 +14,7 @@ from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.forms.widgets import ChoiceWidget
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from changing_lives.accounts.models import User
@@ -109,8 +110,8 @@ class QuickSelect(forms.Select):
             selected = not has_selected and str(option) in chosen
             has_selected |= selected
             options.append(
-                f'<option value="{conditional_escape(str(option))}"'
-                f"{' selected' if selected else ''}>{conditional_escape(label)}</option>"
+                f'<option value="{_escape(option)}"'
+                f"{' selected' if selected else ''}>{_escape(label)}</option>"
             )
         return format_html(
             '<select name="{}"{}>{}</select>',
@@ -118,6 +119,14 @@ class QuickSelect(forms.Select):
             flatatt(widget["attrs"]),
             mark_safe("".join(options)),  # noqa: S308 (each value and label escaped above)
         )
+
+
+def _escape(value: Any) -> str:
+    """conditional_escape, without its lazy-string wrapper: a fifth of the time, and a
+    select of 500 staff escapes a thousand strings on every family list page."""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return html.escape(str(value))
 
 
 def staff_name(first_name: str, last_name: str, username: str) -> str:
