@@ -17,7 +17,7 @@ from changing_lives.accounts.models import User
 from changing_lives.authorities.models import LocalAuthority
 from families.forms import FamilyFilterForm
 from families.models import Family, FamilyQuerySet, Individual, Relationship
-from families.search import family_search
+from families.search import Matches, first_matches, search_matches
 
 PAGE_SIZE = 25
 RECENT_FIRST = ("-updated_at", "-id")
@@ -27,6 +27,11 @@ RECENT_FIRST = ("-updated_at", "-id")
 # and every filtered or searched list, are counted each time.
 LARGE_COUNT = 10_000
 COUNT_SECONDS = 60
+# A search matching more families than this lists none of them and asks for more detail:
+# its cost stays the same however large the authority (docs/performance.md).
+SEARCH_MOST = 1_000
+# The filters that narrow the list (the search and the sort do not).
+NARROWING = ("status", "lead_professional", "mine", "due_for_purge")
 
 
 @permission_required("families.view_family", raise_exception=True)
@@ -41,7 +46,15 @@ def family_list(request: HttpRequest) -> HttpResponse:
         page_number=request.GET.get("page"),
     )
     rows = [{"family": family, "contact": main_contact(family)} for family in page.object_list]
-    return render(request, "families/family_list.html", {"form": form, "page": page, "rows": rows})
+    found = page.paginator.object_list
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "too_many": isinstance(found, Found) and found.too_many,
+        "search_most": f"{SEARCH_MOST:,}",
+    }
+    return render(request, "families/family_list.html", context)
 
 
 def family_list_page(
@@ -60,7 +73,6 @@ def family_list_page(
     if nothing:  # the filters did not validate: show the errors, not every family
         families = families.none()
     filters = filters or {}
-    families = family_search(families, filters.get("q") or "", authority=authority)
     if filters.get("status"):
         families = families.filter(status=filters["status"])
     if filters.get("lead_professional"):
@@ -70,15 +82,21 @@ def family_list_page(
     if filters.get("due_for_purge"):
         soon = timezone.localdate() + datetime.timedelta(days=FamilyFilterForm.DUE_SOON_DAYS)
         families = families.filter(retention_on__lte=soon)
+    narrowed = nothing or any(filters.get(name) for name in NARROWING)
+    matches = search_matches(filters.get("q") or "", authority=authority)
     results: FamilyQuerySet | CaseloadFirst | Found
-    if filters.get("q"):
+    if matches is not None:
         # A search's matches, sorted as asked or with the caseload first: sorting them is
-        # cheap, matching them is not (Found matches once for the count and the page).
+        # cheap, matching them is not (Found matches once for the count and the page, and
+        # stops at SEARCH_MOST).
         sort = filters.get("sort")
         results = Found(
             families,
+            matches,
             FamilyFilterForm.SORTS[sort][1] if sort else (_mine_first(user), *RECENT_FIRST),
             rows=_for_rows(Family.objects.for_authority(authority)),
+            most=SEARCH_MOST,
+            filtered=narrowed,
         )
     elif filters.get("sort"):
         results = _for_rows(families).order_by(*FamilyFilterForm.SORTS[filters["sort"]][1])
@@ -164,31 +182,54 @@ class CaseloadFirst(Sequence[Family]):
 
 
 class Found(Sequence[Family]):
-    """A search's families in `order`, the search matched once per page.
+    """A search's families in `order`: all of them, or none when more than `most` match.
 
-    Counting the matches and reading a page of them each matched the search: for a common
-    surname (Smith: 10,154 families of 250,000) each took 50 to 60 ms (docs/performance.md).
-    The ids of every match are read once, in order (their number is the count), and only
-    the page's families are read whole, by primary key.
+    Counting and sorting every match of a common surname grew with the table (Smith: 10,154
+    families of 250,000), and 400 pages of Smiths help nobody. So the search finds at most
+    `most` + 1 families (`first_matches`): one more than `most` says "too many" (the page
+    asks for more detail); otherwise their number is the count, and only a page's families
+    are read whole, by id.
     """
 
     def __init__(
-        self, families: FamilyQuerySet, order: Sequence[Any], *, rows: FamilyQuerySet
+        self,
+        families: FamilyQuerySet,
+        matches: Matches,
+        order: Sequence[Any],
+        *,
+        rows: FamilyQuerySet,
+        most: int,
+        filtered: bool,
     ) -> None:
-        """`rows`: where a page's families are read from, by id (not searched again)."""
+        """`families`: the list's, filtered but not searched; `rows`: where a page's
+        families are read, by id (not searched again); `filtered`: whether anything but
+        the search narrows `families`."""
         self.families = families
+        self.matches = matches
         self.order = order
         self.rows = rows
+        self.most = most
+        self.filtered = filtered
         self._ids: list[int] | None = None
 
     def ids(self) -> list[int]:
+        """The matches' ids in order: `most` + 1 of them when there are too many."""
         if self._ids is None:
-            matches = self.families.order_by(*self.order).values_list("pk", flat=True)
-            self._ids = list(matches)
+            self._ids = first_matches(
+                self.families,
+                self.matches,
+                order=self.order,
+                most=self.most,
+                filtered=self.filtered,
+            )
         return self._ids
 
+    @property
+    def too_many(self) -> bool:
+        return len(self.ids()) > self.most
+
     def count(self) -> int:  # type: ignore[override]
-        return len(self.ids())
+        return 0 if self.too_many else len(self.ids())
 
     def __len__(self) -> int:
         return self.count()
@@ -196,7 +237,7 @@ class Found(Sequence[Family]):
     def __getitem__(self, index: Any) -> Any:
         if not isinstance(index, slice):
             return self[index : index + 1][0]
-        ids = self.ids()[index]
+        ids = self.ids()[: self.count()][index]
         if not ids:
             return []
         by_id = {family.pk: family for family in self.rows.filter(pk__in=ids)}

@@ -202,6 +202,86 @@ def test_a_search_pages_through_its_matches_my_caseload_first_or_as_sorted(
     assert shown(sort="la_family_id") == (sorted(families, key=lambda f: f.la_family_id), 30)
 
 
+def test_a_search_with_too_many_matches_lists_none_and_asks_for_more_detail(
+    make_user, authority, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from families.views import lists
+
+    monkeypatch.setattr(lists, "SEARCH_MOST", 4)  # as if 4 were 1,000
+    me = make_user(Role.CASEWORKER)
+    smiths = [FamilyFactory.create(local_authority=authority) for _ in range(5)]
+    for family in smiths[:4]:
+        IndividualFactory.create(family=family, forename="Ann", surname="Smith")
+    IndividualFactory.create(family=smiths[4], forename="Bob", surname="Smith")
+    client = Client()
+    force_login_verified(client, me)
+    url = reverse("families:list")
+
+    response = client.get(url, {"q": "smith"})
+    page = response.content.decode()
+    assert response.context["rows"] == []
+    assert response.context["page"].paginator.count == 0
+    assert "More than 4 families match" in page
+    assert "No families found" not in page
+    assert "Smith" not in page.replace('value="smith"', "")
+
+    # Exactly the limit: every match is listed.
+    narrower = client.get(url, {"q": "ann smith"})
+    assert {row["family"] for row in narrower.context["rows"]} == set(smiths[:4])
+    assert narrower.context["page"].paginator.count == 4
+    assert "More than" not in narrower.content.decode()
+    # A filter counts before the limit does.
+    mine = client.get(url, {"q": "smith", "status": FamilyStatus.INTERVENTION})
+    assert mine.context["too_many"] is False
+    assert "No families found" in mine.content.decode()
+
+
+def _families_of_smiths(authority: LocalAuthority, sizes: list[int]) -> list[Family]:
+    families = []
+    for size in sizes:
+        family = FamilyFactory.create(local_authority=authority)
+        for _ in range(size):
+            IndividualFactory.create(family=family, surname="Smith")
+        families.append(family)
+    return families
+
+
+@pytest.mark.parametrize(
+    ("sizes", "params", "listed"),
+    [
+        # 24 matching people, 6 families: the first 20 people read hold 5 families (the
+        # limit), so "too many" without reading the rest.
+        ([4] * 6, {}, None),
+        # The same under a filter: each filtered family is checked instead.
+        ([4] * 6, {"status": FamilyStatus.INTERVENTION}, [0, 1]),
+        # 24 people in 2 families: 20 people read, 2 families: both listed.
+        ([12, 12], {}, [0, 1]),
+    ],
+)
+def test_a_search_reads_only_as_many_matches_as_it_needs_and_answers_exactly(
+    sizes, params, listed, make_user, authority, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from families import search
+    from families.views import lists
+
+    monkeypatch.setattr(lists, "SEARCH_MOST", 4)  # people read: (4 + 1) x 4 = 20
+    assert search.MEMBERS_PER_FAMILY_READ == 4
+    me = make_user(Role.CASEWORKER)
+    families = _families_of_smiths(authority, sizes)
+    for family in families[:2]:
+        Family.objects.filter(pk=family.pk).update(status=FamilyStatus.INTERVENTION)
+    client = Client()
+    force_login_verified(client, me)
+
+    response = client.get(reverse("families:list"), {"q": "smith", **params})
+    if listed is None:
+        assert response.context["too_many"] is True
+        assert response.context["rows"] == []
+    else:
+        assert response.context["too_many"] is False
+        assert {row["family"] for row in response.context["rows"]} == {families[i] for i in listed}
+
+
 def test_a_large_authoritys_total_is_kept_a_minute_and_a_filtered_list_counted_each_time(
     make_user, authority, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -30,7 +30,7 @@ from changing_lives.authorities.models import LocalAuthority
 from changing_lives.demo.users import DEMO_AUTHORITY
 from families.forms import FamilyFilterForm
 from families.models import Family, Individual
-from families.views.lists import PAGE_SIZE, family_list_page, main_contact
+from families.views.lists import PAGE_SIZE, SEARCH_MOST, Found, family_list_page, main_contact
 
 DEFAULT_RUNS = 20
 DEFAULT_WARMUP = 3
@@ -71,7 +71,7 @@ class Search:
     totals: list[float] = field(default_factory=list)
     database_ms: list[float] = field(default_factory=list)
     statements: list[Statement] = field(default_factory=list)
-    found: int = 0
+    found: str = ""  # "1,234", or "more than 1,000" when the list asks for more detail
     page_number: int = 0
 
 
@@ -256,7 +256,9 @@ class Command(BaseCommand):
             page = page_evaluate(authority=authority, user=user, data=search.data)
             total = (time.perf_counter() - started) * 1000
         search.totals.append(total)
-        search.found = page.paginator.count
+        found = page.paginator.object_list
+        too_many = isinstance(found, Found) and found.too_many
+        search.found = f"more than {SEARCH_MOST:,}" if too_many else f"{page.paginator.count:,}"
         search.page_number = page.number
         search.statements = statements
         if len(statements) > MAX_STATEMENTS:
@@ -289,13 +291,13 @@ class Command(BaseCommand):
 
     def _table(self, searches: list[Search]) -> None:
         self.stdout.write(
-            f"{'search':<18} {'found':>6} {'page':>4} {'median':>7} {'p95':>7} "
+            f"{'search':<18} {'found':>15} {'page':>4} {'median':>7} {'p95':>7} "
             f"{'stmts':>5} {'db':>6}  query"
         )
         for s in searches:
             query = s.data.urlencode() or "(none)"
             self.stdout.write(
-                f"{s.name:<18} {s.found:>6} {s.page_number:>4} "
+                f"{s.name:<18} {s.found:>15} {s.page_number:>4} "
                 f"{statistics.median(s.totals):>7.1f} {percentile(s.totals, 0.95):>7.1f} "
                 f"{len(s.statements):>5} {statistics.median(s.database_ms):>6.1f}  {query}"
             )
