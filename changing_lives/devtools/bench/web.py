@@ -2,13 +2,14 @@
 families, with production settings: the figures of docs/performance.md, "Web pages under
 load".
 
-In a scratch database (dropped at the end, whatever happens): migrate; make the
-authority's caseworkers; seed_demo 30,000 families into it (timed); make a verified session
-for each of the simulated users and draw the records they visit; start gunicorn as in
-production (DEBUG off, sync workers, loopback) and run locust headless, 20 users for 60
-seconds over the mix in locustfile.py; then the same in a new scratch database of 250,000
-families (seed_demo timed: the issue's 15-minute target). Prints, per page, requests, errors,
-median and p95 at each size and the ratio of the p95s; exits 1 if any request failed.
+For 30,000 and for 250,000 families, each in a scratch database of its own (dropped at the
+end, whatever happens): migrate; make the authority's caseworkers; seed_demo (timed: the
+issue's 15-minute target at 250,000); make a verified session for each of the simulated
+users and draw the records they visit. Then start a gunicorn for each as in production
+(DEBUG off, sync workers, loopback) and run locust headless, 20 users for 60 seconds over
+the mix in locustfile.py, a round at each size in turn, three times. Prints, per page,
+requests, errors, median and p95 at each size and the ratio of the p95s; exits 1 if any
+request failed.
 
 Only loopback addresses are used, and every run is bounded in time.
 """
@@ -28,7 +29,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,8 @@ PAGES = (
     "progress return save",
     "home",
 )
+# The first of the Redis databases the sizes use, one each (the tests use others).
+REDIS_DATABASE = 7
 TARGET_P95_MS = 150.0
 TARGET_RATIO = 1.5
 OTHER_BENCHMARKS = "seed_demo|bench_nis|bench_seed|bench_family_search|gunicorn|locust"
@@ -109,27 +112,49 @@ class LoadRun:
 class Bench:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
-        self.database = args.database
         self.work = Path(tempfile.mkdtemp(prefix="bench-web-"))
-        self.env = {
+        self.base = {
             **os.environ,
-            "DATABASE_URL": f"{SERVER}/{self.database}",
             "SECRET_KEY": "bench-web-secret-key-scratch-database-only",
             "REFERENCE_HMAC_KEY": "bench-web-reference-key",
-            "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/7"),
             "STATIC_ROOT": str(self.work / "static"),
             "PYTHONUNBUFFERED": "1",
         }
-        self.env.pop("DJANGO_SETTINGS_MODULE", None)
-        self.development = {**self.env, "DEBUG": "true"}
+        self.base.pop("DJANGO_SETTINGS_MODULE", None)
+        self.size = 0  # the families of the database the steps below work on
+
+    # --- Each size has its own database and Redis database ------------------------------
+    def database(self, families: int | None = None) -> str:
+        return f"{self.args.database}_{families or self.size}"
+
+    @property
+    def env(self) -> dict[str, str]:
+        # Its own Redis database too: the list's cached total is keyed by the authority's
+        # id, which is the same in both scratch databases.
+        index = sorted(self.sizes()).index(self.size)
+        return {
+            **self.base,
+            "DATABASE_URL": f"{SERVER}/{self.database()}",
+            "REDIS_URL": f"{self.args.redis}/{REDIS_DATABASE + index}",
+        }
+
+    @property
+    def development(self) -> dict[str, str]:
+        return {**self.env, "DEBUG": "true"}
+
+    @property
+    def production(self) -> dict[str, str]:
         # As in production (Dockerfile): DEBUG off, so __Host- cookies, JSON logs, the
         # manifest static files; only the https redirect is off, as there is no TLS here.
-        self.production = {
+        return {
             **self.env,
             "DEBUG": "false",
             "ALLOWED_HOSTS": "127.0.0.1",
             "SECURE_SSL_REDIRECT": "false",
         }
+
+    def sizes(self) -> list[int]:
+        return [families for families in (self.args.families, self.args.large) if families]
 
     # --- Steps -------------------------------------------------------------------------
     def run(self, command: list[str], env: dict[str, str], **kwargs: Any) -> str:
@@ -139,15 +164,16 @@ class Bench:
         return result.stdout
 
     def psql(self, database: str, sql: str) -> str:
-        return self.run(["psql", f"{SERVER}/{database}", "-Atq", "-c", sql], self.env)
+        return self.run(["psql", f"{SERVER}/{database}", "-Atq", "-c", sql], self.base)
 
     def database_create(self) -> None:
-        self.psql("postgres", f"DROP DATABASE IF EXISTS {self.database}")
-        self.psql("postgres", f"CREATE DATABASE {self.database}")
+        self.psql("postgres", f"DROP DATABASE IF EXISTS {self.database()}")
+        self.psql("postgres", f"CREATE DATABASE {self.database()}")
 
-    def database_drop(self) -> None:
-        with contextlib.suppress(subprocess.CalledProcessError):
-            self.psql("postgres", f"DROP DATABASE IF EXISTS {self.database}")
+    def databases_drop(self) -> None:
+        for families in self.sizes():
+            with contextlib.suppress(subprocess.CalledProcessError):
+                self.psql("postgres", f"DROP DATABASE IF EXISTS {self.database(families)}")
 
     def manage(self, *arguments: str, env: dict[str, str] | None = None) -> str:
         return self.run([PYTHON, "manage.py", *arguments], env or self.development)
@@ -158,7 +184,7 @@ class Bench:
         )
 
     def prepare(self) -> None:
-        self.say(f"scratch database {self.database}: migrate, collectstatic")
+        self.say(f"scratch database {self.database()}: migrate, collectstatic")
         self.database_create()
         self.manage("migrate", "--no-input", "-v", "0")
         self.manage("collectstatic", "--no-input", "-v", "0", env=self.production)
@@ -185,18 +211,18 @@ class Bench:
         self.say(f"seed_demo --families {families}: {seconds:.1f} s")
         # Autovacuum may be off on a development server: the planner needs statistics, as
         # it has in production after autovacuum's analyse.
-        self.psql(self.database, "VACUUM ANALYZE")
+        self.psql(self.database(), "VACUUM ANALYZE")
         return seconds
 
     def counts(self) -> tuple[int, int]:
-        families = int(self.psql(self.database, "SELECT count(*) FROM families_family"))
-        individuals = int(self.psql(self.database, "SELECT count(*) FROM families_individual"))
+        families = int(self.psql(self.database(), "SELECT count(*) FROM families_family"))
+        individuals = int(self.psql(self.database(), "SELECT count(*) FROM families_individual"))
         return families, individuals
 
     @contextlib.contextmanager
-    def server(self) -> Iterator[str]:
-        port = self.args.port
-        log = (self.work / "gunicorn.log").open("a")
+    def server(self, port: int) -> Iterator[str]:
+        """gunicorn on `port` for the current size's database, until the block ends."""
+        log = (self.work / f"gunicorn-{self.size}.log").open("a")
         process = subprocess.Popen(
             [
                 str(VENV_BIN / "gunicorn"),
@@ -238,7 +264,7 @@ class Bench:
                 process.wait()
             log.close()
 
-    def locust(self, url: str, data: Path, times: Path, seconds: int, users: int) -> None:
+    def locust(self, url: str, data: Path, times: Path, seconds: int) -> None:
         env = {
             **self.env,
             "BENCH_WEB_DATA": str(data),
@@ -251,9 +277,9 @@ class Bench:
             str(HERE / "locustfile.py"),
             "--headless",
             "--users",
-            str(users),
+            str(self.args.users),
             "--spawn-rate",
-            str(users),
+            str(self.args.users),
             "--run-time",
             f"{seconds}s",
             "--stop-timeout",
@@ -275,10 +301,14 @@ class Bench:
             timeout=seconds + 120,
         )
 
-    def load(self, families: int, seed_seconds: float) -> LoadRun:
-        run = LoadRun(families=families, seed_seconds=seed_seconds)
+    def ready(self, families: int) -> LoadRun:
+        """A new scratch database seeded with `families`, and its users' sessions and the
+        records they visit drawn."""
+        self.size = families
+        self.prepare()
+        run = LoadRun(families=families, seed_seconds=self.seed(families))
         run.families, run.individuals = self.counts()
-        data = self.work / f"data-{families}.json"
+        data = self.data(families)
         self.say(
             self.web_data(
                 "sessions",
@@ -292,32 +322,50 @@ class Bench:
         )
         caseloads = [user["caseload"] for user in json.loads(data.read_text())["users"]]
         run.caseload = f"{min(caseloads):,} to {max(caseloads):,}"
-        with self.server() as url:
-            # Warm up: every worker imports its templates and opens its connection.
-            warm = self.work / f"warm-{families}.json"
-            self.locust(url, data, warm, self.args.warmup, self.args.users)
-            run.others = others_running(own_port=self.args.port)
-            rounds: dict[str, list[list[tuple[float, bool]]]] = {name: [] for name in PAGES}
-            for number in range(1, self.args.rounds + 1):
-                times = self.work / f"times-{families}-{number}.json"
-                self.say(
-                    f"load, round {number} of {self.args.rounds}: {self.args.users} users for "
-                    f"{self.args.duration} s at {run.families:,} families "
-                    f"({self.args.workers} gunicorn workers)"
-                )
-                started = time.perf_counter()
-                self.locust(url, data, times, self.args.duration, self.args.users)
-                run.seconds += time.perf_counter() - started
-                for requests in rounds.values():
-                    requests.append([])
-                for name, ms, error in json.loads(times.read_text()):
-                    if name in rounds:
-                        rounds[name][-1].append((ms, bool(error)))
-            run.load_average = " ".join(Path("/proc/loadavg").read_text().split()[:3])
-        for name in PAGES:
-            run.pages[name] = page_figures(rounds[name])
-        self.say(table([run]))
         return run
+
+    def data(self, families: int) -> Path:
+        return self.work / f"data-{families}.json"
+
+    def measure(self, sized: dict[int, LoadRun]) -> None:
+        """The rounds of load, each size's in turn (30,000, 250,000, 30,000, ...), each size
+        served by its own gunicorn: the machine's CPUs are shared, and a spell of other work
+        on them slowed one size's figures and not the other's when each size had its rounds
+        together (docs/performance.md)."""
+        rounds: dict[int, dict[str, list[list[tuple[float, bool]]]]] = {
+            families: {name: [] for name in PAGES} for families in sized
+        }
+        ports = [self.args.port + offset for offset in range(len(sized))]
+        with contextlib.ExitStack() as servers:
+            urls = {}
+            for port, families in zip(ports, sized, strict=True):
+                self.size = families
+                urls[families] = servers.enter_context(self.server(port))
+                # Warm up: every worker imports its templates and opens its connection.
+                warm = self.work / f"warm-{families}.json"
+                self.locust(urls[families], self.data(families), warm, self.args.warmup)
+            others = others_running(own_ports=ports)
+            for number in range(1, self.args.rounds + 1):
+                for families, run in sized.items():
+                    self.say(
+                        f"load, round {number} of {self.args.rounds}: {self.args.users} users "
+                        f"for {self.args.duration} s at {run.families:,} families "
+                        f"({self.args.workers} gunicorn workers)"
+                    )
+                    times = self.work / f"times-{families}-{number}.json"
+                    started = time.perf_counter()
+                    self.locust(urls[families], self.data(families), times, self.args.duration)
+                    run.seconds += time.perf_counter() - started
+                    for requests in rounds[families].values():
+                        requests.append([])
+                    for name, ms, error in json.loads(times.read_text()):
+                        if name in rounds[families]:
+                            rounds[families][name][-1].append((ms, bool(error)))
+                    run.load_average = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+        for families, run in sized.items():
+            run.others = others
+            for name in PAGES:
+                run.pages[name] = page_figures(rounds[families][name])
 
     def say(self, text: str) -> None:
         print(text, flush=True)
@@ -339,23 +387,20 @@ class Bench:
                 self.say(f"  {line}")
         runs: list[LoadRun] = []
         try:
-            for families in (self.args.families, self.args.large):
-                if not families:
-                    continue
-                # Each size from an empty database, as `seed_demo --families N` is timed by
-                # the issue. Seeding the second size on top of the first made the first
-                # size's caseworkers lead twice the families of the rest (seed_demo names
-                # the lead professionals in turn), so the 250,000 run measured bigger
-                # caseloads as well as a bigger table (docs/performance.md).
-                self.prepare()
-                seconds = self.seed(families)
-                runs.append(self.load(families, seconds))
+            # Each size from an empty database, as `seed_demo --families N` is timed by the
+            # issue. Seeding the second size on top of the first made the first size's
+            # caseworkers lead twice the families of the rest (seed_demo names the lead
+            # professionals in turn): the 250,000 run measured bigger caseloads as well as
+            # a bigger table (docs/performance.md).
+            sized = {families: self.ready(families) for families in self.sizes()}
+            self.measure(sized)
+            runs = list(sized.values())
         except subprocess.CalledProcessError as error:
             self.say(f"failed: {' '.join(map(str, error.cmd))}\n{error.stdout}\n{error.stderr}")
             return 2
         finally:
             if not self.args.keep_database:
-                self.database_drop()
+                self.databases_drop()
             self.say(f"logs: {self.work}")
         self.say("\n" + table(runs))
         self.say(verdict(runs))
@@ -368,9 +413,9 @@ class Bench:
         return 1 if failed else 0
 
 
-def others_running(own_port: int | None = None) -> list[str]:
+def others_running(own_ports: Sequence[int] = ()) -> list[str]:
     """Other benchmarks (or servers) on the machine, which would compete for its 2 CPUs;
-    not this run's own gunicorn, bound to `own_port`."""
+    not this run's own gunicorns, bound to `own_ports`."""
     found = subprocess.run(
         ["pgrep", "-af", OTHER_BENCHMARKS], capture_output=True, text=True, check=False
     ).stdout
@@ -382,7 +427,7 @@ def others_running(own_port: int | None = None) -> list[str]:
         and "pgrep" not in line
         and "changing_lives/devtools/bench" not in line
         and "bench-web-" not in line
-        and (own_port is None or f"127.0.0.1:{own_port}" not in line)
+        and not any(f"127.0.0.1:{port}" in line for port in own_ports)
     ]
 
 
@@ -461,7 +506,14 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--families-per-caseworker", type=int, default=500)
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--database", default="changing_lives_scale_web")
+    parser.add_argument(
+        "--database", default="changing_lives_scale_web", help="scratch databases' prefix"
+    )
+    parser.add_argument(
+        "--redis",
+        default="redis://127.0.0.1:6379",
+        help=f"Redis server: databases {REDIS_DATABASE} and on, one per size",
+    )
     parser.add_argument("--keep-database", action="store_true")
     parser.add_argument("--keep-logs", action="store_true")
     parser.add_argument("--markdown", type=Path, help="write the Markdown section here")
