@@ -115,3 +115,21 @@ def test_member_and_family_forms_pass_axe(page: Page, family, make_user, assert_
         page.locator("form .govuk-button").click()
         expect(page.locator(".govuk-error-summary")).to_be_visible()
         assert_accessible(page)
+
+
+def test_a_search_with_too_many_matches_asks_for_more_detail(
+    page: Page, family, make_user, assert_accessible, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from families.views import lists
+    from tests.factories import FamilyFactory, IndividualFactory
+
+    monkeypatch.setattr(lists, "SEARCH_MOST", 1)  # as if 1 were 1,000
+    other = FamilyFactory.create(local_authority=family.local_authority)
+    IndividualFactory.create(family=other, surname="Okafor")
+    sign_in(page, make_user(Role.CASEWORKER))
+    page.goto("/families/")
+    page.get_by_label("Search").fill("okafor")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("heading", name="More than 1 families match")).to_be_visible()
+    expect(page.locator("tbody tr")).to_have_count(0)
+    assert_accessible(page)
