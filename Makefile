@@ -100,8 +100,9 @@ bench-nis: $(VENV)/.installed-run services
 
 # The main pages under load (20 signed-in users, gunicorn as in production) at 30,000 and
 # 250,000 families, and seed_demo's time to load them: "Web pages under load" in
-# docs/performance.md. About 25 minutes, most of it seeding; its scratch database is dropped
-# at the end. Exits non-zero if any request failed.
+# docs/performance.md. About 25 minutes, most of it seeding; its two scratch databases (one
+# per size; each size also has its own Redis database, 7 and 8) are dropped at the end.
+# Exits non-zero if any request failed.
 bench-web: $(VENV)/.installed-dev frontend services
 	@mkdir -p var/bench
 	$(PY) -m changing_lives.devtools.bench.web --markdown var/bench/web.md

@@ -143,7 +143,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # 15 of its 58 ms compiling. Nothing here runs long enough to gain from it: the NIS
     # build's COPY took the same time either way (docs/performance.md).
     _connection_options = DATABASES["default"].setdefault("OPTIONS", {})
-    _connection_options["options"] = f"{_connection_options.get('options', '')} -c jit=off"
+    _connection_options["options"] = f"{_connection_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Users and sign-in -----------------------------------------------------------------

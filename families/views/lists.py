@@ -30,8 +30,9 @@ COUNT_SECONDS = 60
 # A search matching more families than this lists none of them and asks for more detail:
 # its cost stays the same however large the authority (docs/performance.md).
 SEARCH_MOST = 1_000
-# The filters that narrow the list (the search and the sort do not).
-NARROWING = ("status", "lead_professional", "mine", "due_for_purge")
+# What of the list's form does not narrow it: anything else does (a filter added to the
+# form later included, so a search never takes a filtered list for the whole authority).
+NOT_NARROWING = ("q", "sort")
 
 
 @permission_required("families.view_family", raise_exception=True)
@@ -82,7 +83,7 @@ def family_list_page(
     if filters.get("due_for_purge"):
         soon = timezone.localdate() + datetime.timedelta(days=FamilyFilterForm.DUE_SOON_DAYS)
         families = families.filter(retention_on__lte=soon)
-    narrowed = nothing or any(filters.get(name) for name in NARROWING)
+    narrowed = nothing or any(v for name, v in filters.items() if name not in NOT_NARROWING)
     matches = search_matches(filters.get("q") or "", authority=authority)
     results: FamilyQuerySet | CaseloadFirst | Found
     if matches is not None:
